@@ -1,0 +1,75 @@
+"""Comptoir: one marketplace per town, every shop with its own page, drive pickup."""
+import logging
+from datetime import datetime
+
+from flask import Flask, current_app
+
+from app.database import configure_sqlite, utcnow
+from app.extensions import babel, csrf, db, login_manager, migrate
+from config import Config
+
+
+def create_app(config: type | dict | None = None) -> Flask:
+    app = Flask(__name__, template_folder="../templates", static_folder="../static",
+                instance_relative_config=True)
+    app.config.from_object(Config)
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+    _ensure_instance_dir(app)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, default_locale="fr", default_timezone=app.config["TIMEZONE"])
+
+    with app.app_context():
+        configure_sqlite(db.engine)
+
+    from app.notify.providers import sms_provider_from_config
+    from app.payments.providers import payment_provider_from_config
+    app.extensions["comptoir.payments"] = payment_provider_from_config(app.config)
+    app.extensions["comptoir.sms"] = sms_provider_from_config(app.config)
+    app.extensions["comptoir.clock"] = utcnow  # tests put a controlled clock here
+
+    from app import models  # noqa: F401  every table known to SQLAlchemy and Alembic
+    from app.accounts import routes as accounts_routes
+    from app.api import bp as api_bp
+    from app.cli import register_cli
+    from app.manager import routes as manager_routes
+    from app.merchant import routes as merchant_routes
+    from app.templating import register_templating
+    from app.web import routes as web_routes
+
+    app.register_blueprint(web_routes.bp)
+    app.register_blueprint(accounts_routes.bp)
+    app.register_blueprint(merchant_routes.bp)
+    app.register_blueprint(manager_routes.bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    csrf.exempt(api_bp)  # bearer tokens and JSON, no cookies: CSRF does not apply
+    register_templating(app)
+    register_cli(app)
+    return app
+
+
+def _ensure_instance_dir(app: Flask) -> None:
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite:///"):
+        from pathlib import Path
+        Path(uri[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+
+
+def payments_provider():
+    return current_app.extensions["comptoir.payments"]
+
+
+def sms_provider():
+    return current_app.extensions["comptoir.sms"]
+
+
+def clock() -> datetime:
+    """Now, for routes, jobs and commands. Services never read the clock: it is passed in."""
+    return current_app.extensions["comptoir.clock"]()

@@ -1,0 +1,41 @@
+from datetime import datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_login import UserMixin
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.database import UTCDateTime, utcnow
+from app.extensions import db
+from app.shops.models import Shop
+
+MERCHANT = "merchant"  # works one shop's queue and catalogue
+MANAGER = "manager"    # the town's manager: every shop, the figures
+ROLES = (MERCHANT, MANAGER)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        sa.CheckConstraint("role IN ('merchant', 'manager')", name="role"),
+        sa.CheckConstraint("role <> 'merchant' OR shop_id IS NOT NULL", name="merchant_shop"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    email: so.Mapped[str] = so.mapped_column(sa.String(254), unique=True)
+    password_hash: so.Mapped[str] = so.mapped_column(sa.String(256))
+    role: so.Mapped[str] = so.mapped_column(sa.String(20))
+    shop_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("shops.id"))
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    shop: so.Mapped[Shop | None] = so.relationship()
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == MANAGER

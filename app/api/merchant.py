@@ -1,0 +1,1 @@
+from app.api import bp  # noqa: F401

@@ -1,0 +1,78 @@
+"""Catalogue import from CSV: all rows or none, each error with its line number."""
+import csv
+import io
+import re
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from app.catalog.models import Product
+from app.catalog.services import MAX_PRICE_CENTS, MAX_STOCK, search_text_for
+from app.database import transaction
+from app.errors import Invalid
+from app.extensions import db
+from app.shops.models import Shop
+
+PRICE = re.compile(r"^\d{1,6}([.,]\d{1,2})?$")
+
+
+@dataclass
+class ImportReport:
+    created: int
+    updated: int
+
+
+def _cents(text: str) -> int:
+    whole, _, frac = text.replace(",", ".").partition(".")
+    return int(whole) * 100 + int((frac + "00")[:2])
+
+
+def import_products(shop: Shop, text: str) -> ImportReport:
+    """Columns: name, price (euros, "2,40") or price_cents, stock, [sku], [description],
+    [active]. A row with an existing sku (or, without sku, the same name) updates it."""
+    sample = text[:2048]
+    dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample.strip() else csv.excel
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    if not reader.fieldnames or "name" not in reader.fieldnames:
+        raise Invalid("La première ligne doit nommer les colonnes (name, price, stock…).",
+                      field="name")
+    existing = {(p.sku or p.name.lower()): p for p in db.session.scalars(
+        sa.select(Product).where(Product.shop_id == shop.id))}
+    created = updated = 0
+    with transaction():
+        for number, row in enumerate(reader, start=2):
+            row = {k: (v or "").strip() for k, v in row.items() if k}
+            where = f"ligne {number}"
+            if not row.get("name"):
+                raise Invalid(f"{where} : nom manquant.", field="name")
+            if row.get("price_cents"):
+                if not row["price_cents"].isdigit():
+                    raise Invalid(f"{where} : price_cents entier attendu.", field="price_cents")
+                price = int(row["price_cents"])
+            elif PRICE.match(row.get("price", "")):
+                price = _cents(row["price"])
+            else:
+                raise Invalid(f"{where} : prix illisible « {row.get('price', '')} ».",
+                              field="price")
+            stock_text = row.get("stock") or "0"
+            if not stock_text.isdigit() or int(stock_text) > MAX_STOCK:
+                raise Invalid(f"{where} : stock entier attendu.", field="stock")
+            if price > MAX_PRICE_CENTS:
+                raise Invalid(f"{where} : prix trop élevé.", field="price")
+            active = row.get("active", "1").lower() not in ("0", "false", "non", "no")
+            key = row.get("sku") or row["name"].lower()
+            product = existing.get(key)
+            if product is None:
+                product = Product(shop_id=shop.id, sku=row.get("sku") or None)
+                db.session.add(product)
+                existing[key] = product
+                created += 1
+            else:
+                updated += 1
+            product.name = row["name"][:200]
+            product.description = row.get("description", "")
+            product.price_cents = price
+            product.stock = int(stock_text)
+            product.active = active
+            product.search_text = search_text_for(product.name, product.description)
+    return ImportReport(created, updated)

@@ -1,0 +1,102 @@
+"""The catalogue: stock moves by conditional UPDATE, search on a normalised copy of names."""
+import unicodedata
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from app.errors import Invalid, NotFound
+from app.extensions import db
+from app.catalog.models import Product
+from app.shops.models import Shop
+
+PAGE_SIZE = 24
+MAX_PRICE_CENTS = 10_000_000
+MAX_STOCK = 1_000_000
+
+
+def fold(text: str) -> str:
+    """'Pâté de Campagne' -> 'pate de campagne': case and accents do not matter in search."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().strip()
+
+
+def search_text_for(name: str, description: str = "") -> str:
+    return fold(f"{name} {description}")[:600]
+
+
+def take_stock(product_id: int, quantity: int) -> bool:
+    """Decrement if enough is left; the database settles races for the last units."""
+    result = db.session.execute(
+        sa.update(Product)
+        .where(Product.id == product_id, Product.active.is_(True), Product.stock >= quantity)
+        .values(stock=Product.stock - quantity)
+        .execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
+def return_stock(product_id: int, quantity: int) -> None:
+    if quantity:
+        db.session.execute(sa.update(Product).where(Product.id == product_id)
+                           .values(stock=Product.stock + quantity)
+                           .execution_options(synchronize_session=False))
+
+
+def mark_sold_out(product_id: int) -> None:
+    """A line confirmed short means the shelf is empty: the recorded stock was wrong."""
+    db.session.execute(sa.update(Product).where(Product.id == product_id).values(stock=0)
+                       .execution_options(synchronize_session=False))
+
+
+@dataclass
+class ProductPage:
+    items: list[Product]
+    next_page: int | None
+
+
+def search_products(*, q: str = "", shop_slug: str | None = None, page: int = 1,
+                    page_size: int = PAGE_SIZE) -> ProductPage:
+    """Active products of active shops; every word of q must appear, whatever case/accents."""
+    query = (sa.select(Product).join(Product.shop)
+             .where(Product.active.is_(True), Shop.active.is_(True)))
+    if shop_slug:
+        query = query.where(Shop.slug == shop_slug)
+    for word in fold(q).split()[:8]:
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(Product.search_text.like(f"%{escaped}%", escape="\\"))
+    query = query.order_by(Product.name, Product.id).offset((page - 1) * page_size)
+    rows = list(db.session.scalars(query.limit(page_size + 1)))
+    return ProductPage(rows[:page_size], page + 1 if len(rows) > page_size else None)
+
+
+def update_product(shop_id: int, product_id: int, changes: dict) -> Product:
+    """Merchant edit of price, stock or the active flag; all or nothing."""
+    product = db.session.get(Product, product_id)
+    if product is None or product.shop_id != shop_id:
+        raise NotFound("Produit introuvable.", field="id")
+    allowed = {"price_cents": (0, MAX_PRICE_CENTS), "stock": (0, MAX_STOCK)}
+    for key in changes:
+        if key not in (*allowed, "active", "name"):
+            raise Invalid(f"Champ inconnu : {key}.", field=key, code="unknown_field")
+    for key, (low, high) in allowed.items():
+        if key in changes:
+            value = changes[key]
+            if type(value) is not int or not low <= value <= high:
+                raise Invalid(f"{key} doit être un entier entre {low} et {high}.", field=key)
+    if "active" in changes and type(changes["active"]) is not bool:
+        raise Invalid("active doit valoir true ou false.", field="active")
+    if "name" in changes:
+        name = changes["name"].strip() if isinstance(changes["name"], str) else ""
+        if not 1 <= len(name) <= 200:
+            raise Invalid("Le nom doit faire de 1 à 200 caractères.", field="name")
+        changes = {**changes, "name": name}
+    if "stock" in changes:  # absolute value from the shop's count
+        product.stock = changes["stock"]
+    if "price_cents" in changes:
+        product.price_cents = changes["price_cents"]
+    if "active" in changes:
+        product.active = changes["active"]
+    if "name" in changes:
+        product.name = changes["name"]
+        product.search_text = search_text_for(product.name, product.description)
+    db.session.commit()
+    return product

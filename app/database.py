@@ -1,0 +1,87 @@
+"""Database helpers shared by every domain: UTC timestamps, SQLite setup, dialect-aware SQL."""
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
+
+from app.extensions import db
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """Stored as naive UTC on every database; always returned timezone-aware (UTC)."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def is_sqlite() -> bool:
+    return db.engine.dialect.name == "sqlite"
+
+
+def insert_ignore(model):
+    """INSERT … ON CONFLICT DO NOTHING, on both databases: unique keys settle races."""
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    return dialect.insert(model).on_conflict_do_nothing()
+
+
+def configure_sqlite(engine: Engine) -> None:
+    """WAL, foreign keys, and BEGIN IMMEDIATE.
+
+    A deferred SQLite transaction that reads, then writes after another writer committed,
+    fails at once with SQLITE_BUSY_SNAPSHOT (busy_timeout does not help); taking the write
+    lock at BEGIN makes writers queue instead, which is what a checkout race needs.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class transaction:
+    """One unit of work: commit on success, roll back on any exception (nothing half-written)."""
+
+    def __enter__(self):
+        return db.session
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return False
+
+
+def for_update(query, *, skip_locked: bool = False):
+    """Row lock on PostgreSQL; SQLite already holds the database write lock (BEGIN IMMEDIATE)."""
+    if is_sqlite():
+        return query
+    return query.with_for_update(skip_locked=skip_locked)

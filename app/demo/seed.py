@@ -1,0 +1,93 @@
+"""The demo town: five shops open Monday to Saturday 09:00-19:00, 20+ products each."""
+import sqlalchemy as sa
+
+from app.accounts.models import MANAGER, MERCHANT, User
+from app.catalog.models import Product
+from app.catalog.services import search_text_for
+from app.database import transaction
+from app.extensions import db
+from app.shops.models import Shop
+from app.shops.services import create_shop
+
+DEMO_PASSWORD = "comptoir-demo"
+MANAGER_EMAIL = "gestion@demo.comptoir.fr"
+
+SHOPS = [
+    ("boulangerie-martin", "Boulangerie Martin", "3 rue des Tables", "04 71 09 12 34",
+     [("Baguette tradition", 130), ("Pain de campagne", 380), ("Croissant au beurre", 120),
+      ("Pain au chocolat", 140), ("Brioche tressée", 650), ("Fougasse aux olives", 420),
+      ("Pain aux noix", 450), ("Éclair au café", 320), ("Tarte aux myrtilles", 2200),
+      ("Chausson aux pommes", 190), ("Pain complet", 350), ("Ficelle", 100),
+      ("Pain de seigle", 390), ("Flan pâtissier (part)", 310), ("Macaron framboise", 150),
+      ("Galette des rois", 1800), ("Kouign-amann", 290), ("Pain d'épices", 690),
+      ("Financier", 160), ("Cookie chocolat", 220), ("Baguette aux céréales", 160)]),
+    ("fromagerie-du-plot", "Fromagerie du Plot", "12 place du Plot", "04 71 02 45 67",
+     [("Fourme d'Ambert (250 g)", 550), ("Bleu d'Auvergne (250 g)", 520),
+      ("Saint-Nectaire fermier (1/2)", 1290), ("Cantal entre-deux (250 g)", 590),
+      ("Salers AOP (250 g)", 790), ("Tomme de vache (250 g)", 480),
+      ("Crème fraîche (50 cl)", 420), ("Beurre demi-sel (250 g)", 390),
+      ("Yaourt fermier nature", 110), ("Faisselle", 290), ("Brie de Meaux (part)", 610),
+      ("Comté 18 mois (250 g)", 850), ("Chèvre frais", 320), ("Raclette (500 g)", 990),
+      ("Lait cru (1 L)", 150), ("Roquefort (150 g)", 640), ("Mozzarella di bufala", 390),
+      ("Gaperon", 780), ("Œufs fermiers (6)", 290), ("Fromage blanc (500 g)", 340),
+      ("Murol", 690)]),
+    ("boucherie-vidal", "Boucherie Vidal", "45 boulevard Saint-Louis", "04 71 05 78 90",
+     [("Entrecôte (300 g)", 1290), ("Steak haché (2 × 125 g)", 590),
+      ("Saucisse de Toulouse (500 g)", 790), ("Rôti de porc (1 kg)", 1490),
+      ("Poulet fermier (1,6 kg)", 1690), ("Côte de bœuf (1 kg)", 3290),
+      ("Pâté de campagne (200 g)", 390), ("Jambon blanc (4 tranches)", 560),
+      ("Saucisson sec", 890), ("Terrine du chef (200 g)", 450), ("Merguez (500 g)", 720),
+      ("Blanquette de veau (500 g)", 1190), ("Bourguignon (1 kg)", 1590),
+      ("Rillettes (200 g)", 420), ("Chipolatas (500 g)", 690), ("Magret de canard", 1390),
+      ("Boudin noir (2)", 490), ("Lard fumé (200 g)", 380), ("Escalope de dinde (2)", 690),
+      ("Andouillette", 450), ("Caillette ardéchoise", 390)]),
+    ("primeur-des-halles", "Le Primeur des Halles", "Halles couvertes, stand 4", "04 71 06 11 22",
+     [("Lentilles vertes du Puy (500 g)", 390), ("Pommes Golden (1 kg)", 290),
+      ("Poires Conférence (1 kg)", 340), ("Carottes (1 kg)", 190), ("Poireaux (botte)", 250),
+      ("Pommes de terre (2,5 kg)", 450), ("Oignons jaunes (1 kg)", 220),
+      ("Tomates grappe (1 kg)", 390), ("Salade batavia", 150), ("Courgettes (1 kg)", 290),
+      ("Champignons de Paris (500 g)", 320), ("Bananes (1 kg)", 250),
+      ("Oranges à jus (2 kg)", 490), ("Citrons (4)", 200), ("Ail violet (3 têtes)", 290),
+      ("Clémentines (1 kg)", 380), ("Kiwis (6)", 290), ("Potimarron", 350),
+      ("Épinards (500 g)", 320), ("Fraises (250 g)", 450), ("Myrtilles (125 g)", 390)]),
+    ("cave-saint-michel", "Cave Saint-Michel", "8 rue Saint-Gilles", "04 71 09 33 44",
+     [("Verveine du Velay (70 cl)", 3290), ("Côtes-du-Rhône rouge", 890),
+      ("Saint-Joseph rouge", 1890), ("Châteauneuf-du-Pape", 3490), ("Champagne brut", 2990),
+      ("Cidre fermier", 590), ("Bière blonde du Velay", 350), ("Bière ambrée du Velay", 370),
+      ("Jus de pomme artisanal (1 L)", 450), ("Limonade artisanale", 290),
+      ("Crémant de Loire", 1290), ("Sancerre blanc", 1990), ("Muscadet", 790),
+      ("Beaujolais-Villages", 990), ("Pastis artisanal", 2490), ("Sirop de violette", 690),
+      ("Whisky tourbé", 4590), ("Rosé de Provence", 1090), ("Vin chaud épicé", 890),
+      ("Liqueur de châtaigne", 1990), ("Eau pétillante (1 L)", 180)]),
+]
+
+
+def seed_demo() -> list[tuple[str, str, str]]:
+    """Idempotent: run twice, the town is still there once. Returns (role, email, shop)."""
+    accounts = []
+    for index, (slug, name, address, phone, products) in enumerate(SHOPS):
+        shop = db.session.scalar(sa.select(Shop).where(Shop.slug == slug))
+        if shop is None:
+            shop = create_shop(slug=slug, name=name, address=f"{address}, 43000 Le Puy-en-Velay",
+                               phone=phone, slot_minutes=15, seats_per_slot=4, prep_minutes=60)
+            with transaction():
+                for j, (product_name, price) in enumerate(products):
+                    db.session.add(Product(
+                        shop_id=shop.id, name=product_name, price_cents=price,
+                        stock=5 + (j * 7 + index * 3) % 40, sku=f"{slug[:4].upper()}-{j + 1:03d}",
+                        search_text=search_text_for(product_name)))
+        email = f"{slug}@demo.comptoir.fr"
+        _ensure_user(email, MERCHANT, shop.id)
+        accounts.append(("merchant", email, slug))
+    _ensure_user(MANAGER_EMAIL, MANAGER, None)
+    accounts.append(("manager", MANAGER_EMAIL, ""))
+    return accounts
+
+
+def _ensure_user(email: str, role: str, shop_id: int | None) -> None:
+    if db.session.scalar(sa.select(User.id).where(User.email == email)):
+        return
+    with transaction():
+        user = User(email=email, role=role, shop_id=shop_id)
+        user.set_password(DEMO_PASSWORD)
+        db.session.add(user)

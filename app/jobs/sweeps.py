@@ -1,0 +1,105 @@
+"""Scheduled sweeps. Each selects its due rows in one query, then claims each row in the
+database (conditional UPDATE, FOR UPDATE SKIP LOCKED), so any number of scheduler
+processes can run them at once and every item is handled exactly once."""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from app.database import for_update, transaction
+from app.extensions import db
+from app.notify import texts
+from app.notify.models import SmsMessage
+from app.notify.providers import SmsProvider
+from app.notify.services import flush_outbox, queue_sms
+from app.orders.models import (CANCELLED, CHECKOUT_PENDING, CONFIRMED, NO_SHOW, PLACED, READY,
+                               Checkout, Order)
+from app.orders.services import expire_checkout
+from app.orders.transitions import transition
+from app.payments.providers import PaymentProvider
+from app.payments.services import process_settlements
+from app.shops.models import Shop
+
+BATCH = 500
+LONGEST_NO_SHOW = timedelta(days=7)  # bounds the candidate scan; shops set less
+LONGEST_REMINDER = timedelta(days=1)
+
+
+def release_expired_holds(now: datetime) -> int:
+    due = db.session.scalars(sa.select(Checkout.id).where(
+        Checkout.status == CHECKOUT_PENDING, Checkout.hold_expires_at <= now)
+        .order_by(Checkout.id).limit(BATCH)).all()
+    db.session.rollback()
+    return sum(expire_checkout(checkout_id, now=now) for checkout_id in due)
+
+
+def mark_no_shows(now: datetime) -> int:
+    """The rule: an order not collected `shop.no_show_minutes` (default 24 h) after its
+    slot ends is released: confirmed or ready -> no_show; never confirmed by the shop ->
+    cancelled. Goods go back to stock and the authorisation is released; nothing is charged."""
+    rows = db.session.execute(
+        sa.select(Order.id, Order.slot_end, Shop.no_show_minutes).join(Shop)
+        .where(Order.status.in_((PLACED, CONFIRMED, READY)), Order.slot_end <= now)
+        .order_by(Order.slot_end).limit(BATCH)).all()
+    db.session.rollback()
+    handled = 0
+    for order_id, slot_end, minutes in rows:
+        if slot_end + timedelta(minutes=minutes) <= now:
+            handled += _release_no_show(order_id, now)
+    return handled
+
+
+def _release_no_show(order_id: int, now: datetime) -> int:
+    with transaction():
+        checkout = db.session.scalar(for_update(
+            sa.select(Checkout).join(Order).where(Order.id == order_id), skip_locked=True))
+        if checkout is None:
+            return 0
+        order = db.session.get(Order, order_id)
+        db.session.refresh(order)
+        if order.status == PLACED:
+            transition(order, CANCELLED, actor="system", now=now,
+                       note="non confirmée par la boutique à temps")
+        elif order.status in (CONFIRMED, READY):
+            transition(order, NO_SHOW, actor="system", now=now, note="non retirée")
+        else:
+            return 0
+    return 1
+
+
+def send_due_reminders(now: datetime) -> int:
+    """Queue one reminder per order, `shop.reminder_minutes` before its slot; the unique
+    dedupe key means a second sweep, here or in another process, queues nothing."""
+    already = sa.select(SmsMessage.id).where(SmsMessage.dedupe_key ==
+                                             sa.literal("reminder:") + sa.cast(Order.id, sa.String))
+    orders = db.session.scalars(
+        sa.select(Order).join(Shop)
+        .where(Order.status.in_((PLACED, CONFIRMED, READY)), Order.slot_start > now,
+               Order.slot_start <= now + LONGEST_REMINDER, ~sa.exists(already))
+        .order_by(Order.slot_start).limit(BATCH)).all()
+    queued = 0
+    with transaction():
+        for order in orders:
+            remind_at = order.slot_start - timedelta(minutes=order.shop.reminder_minutes)
+            # An order placed inside the reminder window has just had its confirmation SMS.
+            if remind_at <= now and order.created_at < remind_at:
+                queued += queue_sms(to=order.customer.phone, body=texts.reminder(order),
+                                    kind="reminder", order_id=order.id, now=now,
+                                    dedupe_key=f"reminder:{order.id}")
+    return queued
+
+
+@dataclass
+class SweepReport:
+    name: str
+    handled: int
+
+
+def run_once(now: datetime, *, sms: SmsProvider, payments: PaymentProvider) -> list[SweepReport]:
+    return [
+        SweepReport("release_expired_holds", release_expired_holds(now)),
+        SweepReport("mark_no_shows", mark_no_shows(now)),
+        SweepReport("settle_payments", process_settlements(payments, now)),
+        SweepReport("send_due_reminders", send_due_reminders(now)),
+        SweepReport("flush_sms_outbox", flush_outbox(sms, now)),
+    ]

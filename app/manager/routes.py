@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("manager", __name__, url_prefix="/gestion")

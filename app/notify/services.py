@@ -1,0 +1,70 @@
+"""The SMS outbox: queued in the business transaction, sent by the flush after commit."""
+import uuid
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from app.database import insert_ignore, is_sqlite
+from app.extensions import db
+from app.notify.models import FAILED, QUEUED, SENDING, SENT, SmsMessage
+from app.notify.providers import SmsProvider
+
+MAX_ATTEMPTS = 5
+STALE_CLAIM = timedelta(minutes=10)  # a flush that died mid-batch gives its claim back
+
+
+def queue_sms(*, to: str, body: str, kind: str, dedupe_key: str, now: datetime,
+              order_id: int | None = None, send_after: datetime | None = None) -> bool:
+    """Add a message to the outbox in the caller's transaction. False if already queued."""
+    result = db.session.execute(insert_ignore(SmsMessage).values(
+        to=to, body=body, kind=kind, dedupe_key=dedupe_key, order_id=order_id,
+        status=QUEUED, send_after=send_after or now, created_at=now, attempts=0))
+    return result.rowcount == 1
+
+
+def _set(message_id: int, **values) -> None:
+    db.session.execute(sa.update(SmsMessage).where(SmsMessage.id == message_id)
+                       .values(**values).execution_options(synchronize_session=False))
+
+
+def _claim_batch(now: datetime, limit: int) -> list[SmsMessage]:
+    """Mark up to `limit` due messages as ours in one statement. Rows another flush holds
+    are skipped (SKIP LOCKED) and the status is re-checked, so no two flushes share one."""
+    token = uuid.uuid4().hex
+    stale = now - STALE_CLAIM
+    claimable = sa.or_(SmsMessage.status == QUEUED,
+                       sa.and_(SmsMessage.status == SENDING, SmsMessage.claimed_at < stale))
+    due = (sa.select(SmsMessage.id).where(claimable, SmsMessage.send_after <= now)
+           .order_by(SmsMessage.id).limit(limit))
+    if not is_sqlite():  # SQLite has one writer at a time: the UPDATE itself is the claim
+        due = due.with_for_update(skip_locked=True)
+    db.session.execute(sa.update(SmsMessage)
+                       .where(SmsMessage.id.in_(due.scalar_subquery()), claimable)
+                       .values(status=SENDING, claim=token, claimed_at=now,
+                               attempts=SmsMessage.attempts + 1)
+                       .execution_options(synchronize_session=False))
+    db.session.commit()
+    return list(db.session.scalars(sa.select(SmsMessage).where(SmsMessage.claim == token)
+                                   .order_by(SmsMessage.id)))
+
+
+def flush_outbox(provider: SmsProvider, now: datetime, *, limit: int = 200) -> int:
+    """Send what is due, each message by exactly one process. Returns how many it sent."""
+    sent = 0
+    for message in _claim_batch(now, limit):
+        result = provider.send(to=message.to, body=message.body, message_id=message.id)
+        if result.ok:
+            _set(message.id, status=SENT, sent_at=now, provider_ref=result.provider_ref)
+            sent += 1
+        else:
+            _set(message.id, error=(result.error or "")[:300],
+                 status=FAILED if message.attempts >= MAX_ATTEMPTS else QUEUED)
+        db.session.commit()
+    return sent
+
+
+def outbox(*, to: str | None = None, limit: int = 200) -> list[SmsMessage]:
+    query = sa.select(SmsMessage).order_by(SmsMessage.created_at.desc(), SmsMessage.id.desc())
+    if to:
+        query = query.where(SmsMessage.to == to)
+    return list(db.session.scalars(query.limit(limit)))

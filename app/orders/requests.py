@@ -1,0 +1,109 @@
+"""What a checkout request must look like; every error names its field (orders[0].lines[1].quantity)."""
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.errors import Invalid, Malformed
+from app.phone import normalize_phone
+from app.timeutil import parse_instant
+
+MAX_QUANTITY = 999
+MAX_ORDERS = 20
+MAX_LINES = 100
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True)
+class LineRequest:
+    product_id: int
+    quantity: int
+    field: str  # where this line sits in the request, for error messages
+
+
+@dataclass(frozen=True)
+class OrderRequest:
+    shop: str
+    slot: datetime
+    lines: tuple[LineRequest, ...]
+    field: str
+
+
+@dataclass(frozen=True)
+class CheckoutRequest:
+    name: str
+    phone: str
+    email: str | None
+    orders: tuple[OrderRequest, ...]
+
+
+def _obj(value, field: str) -> dict:
+    if not isinstance(value, dict):
+        raise Malformed("Un objet JSON est attendu.", field=field or None)
+    return value
+
+
+def _list(value, field: str, most: int) -> list:
+    if not isinstance(value, list):
+        raise Malformed("Une liste est attendue.", field=field)
+    if not value:
+        raise Invalid("La liste ne peut pas être vide.", field=field)
+    if len(value) > most:
+        raise Invalid(f"{most} éléments au plus.", field=field)
+    return value
+
+
+def _int(value, field: str, low: int, high: int, what: str) -> int:
+    if type(value) is not int or not low <= value <= high:  # bool is not a quantity
+        raise Invalid(f"{what} : un entier entre {low} et {high} est attendu.", field=field)
+    return value
+
+
+def _text(data: dict, key: str, field: str, *, required: bool = True, most: int = 100) -> str | None:
+    value = data.get(key)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise Invalid("Ce champ est obligatoire.", field=field, code="required")
+    if len(value.strip()) > most:
+        raise Invalid(f"{most} caractères au plus.", field=field)
+    return value.strip()
+
+
+def parse_checkout(payload) -> CheckoutRequest:
+    data = _obj(payload, "")
+    customer = _obj(data.get("customer"), "customer")
+    name = _text(customer, "name", "customer.name")
+    phone = normalize_phone(_text(customer, "phone", "customer.phone", most=30),
+                            field="customer.phone")
+    email = _text(customer, "email", "customer.email", required=False, most=254)
+    if email is not None and not EMAIL.match(email):
+        raise Invalid("Adresse e-mail invalide.", field="customer.email", code="invalid_email")
+    orders, seen_shops = [], set()
+    for i, raw_order in enumerate(_list(data.get("orders"), "orders", MAX_ORDERS)):
+        where = f"orders[{i}]"
+        order = _obj(raw_order, where)
+        shop = _text(order, "shop", f"{where}.shop", most=64)
+        if shop in seen_shops:
+            raise Invalid("Une seule commande par boutique.", field=f"{where}.shop",
+                          code="duplicate_shop")
+        seen_shops.add(shop)
+        slot_text = _text(order, "slot", f"{where}.slot", most=40)
+        try:
+            slot = parse_instant(slot_text)
+        except ValueError:
+            raise Invalid("Créneau illisible (ISO-8601 attendu).", field=f"{where}.slot",
+                          code="invalid_slot") from None
+        lines, seen_products = [], set()
+        for j, raw_line in enumerate(_list(order.get("lines"), f"{where}.lines", MAX_LINES)):
+            at = f"{where}.lines[{j}]"
+            line = _obj(raw_line, at)
+            product_id = _int(line.get("product_id"), f"{at}.product_id", 1, 2**31 - 1,
+                              "Produit")
+            if product_id in seen_products:
+                raise Invalid("Ce produit figure déjà dans la commande.",
+                              field=f"{at}.product_id", code="duplicate_product")
+            seen_products.add(product_id)
+            quantity = _int(line.get("quantity"), f"{at}.quantity", 1, MAX_QUANTITY, "Quantité")
+            lines.append(LineRequest(product_id, quantity, at))
+        orders.append(OrderRequest(shop, slot, tuple(lines), where))
+    return CheckoutRequest(name, phone, email, tuple(orders))

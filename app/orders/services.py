@@ -1,0 +1,327 @@
+"""Use cases of the drive: check out, pay, confirm, ready, collect, cancel.
+
+Each function owns one transaction. Lock order, the same in every writer so that
+PostgreSQL never deadlocks: checkout row, order rows, products by id, slot seats.
+"""
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from app.catalog.models import Product
+from app.catalog.services import mark_sold_out, take_stock
+from app.database import for_update, insert_ignore, transaction
+from app.errors import Conflict, Invalid, NotFound, PaymentDeclined
+from app.extensions import db
+from app.orders.models import (CANCELLED, CHECKOUT_EXPIRED, CHECKOUT_PENDING, CHECKOUT_PLACED,
+                               COLLECTED, CONFIRMED, PENDING_PAYMENT, PLACED, READY, Checkout,
+                               Customer, Order, OrderLine)
+from app.orders.requests import CheckoutRequest
+from app.orders.transitions import record_event, transition
+from app.payments import services as payments
+from app.payments.providers import OFFLINE_METHODS, PaymentProvider
+from app.pickup.services import offered_slot, take_seat
+from app.shops.models import Shop
+
+SHOPPER = "shopper"
+
+
+def shop_actor(shop_id: int) -> str:
+    return f"shop:{shop_id}"
+
+
+@dataclass
+class CheckoutResult:
+    checkout: Checkout
+    replayed: bool  # True when an Idempotency-Key brought back an earlier answer
+
+
+def _request_hash(payload) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, separators=(",", ":"))
+                          .encode()).hexdigest()
+
+
+def _replay(key: str, request_hash: str) -> CheckoutResult | None:
+    existing = db.session.scalar(sa.select(Checkout).where(Checkout.idempotency_key == key))
+    if existing is None:
+        return None
+    if existing.request_hash != request_hash:
+        raise Conflict("Cette clé d'idempotence a déjà servi pour une autre demande.",
+                       field="Idempotency-Key", code="idempotency_key_reused")
+    return CheckoutResult(existing, replayed=True)
+
+
+def create_checkout(request: CheckoutRequest, *, now: datetime, provider: PaymentProvider,
+                    payload=None, idempotency_key: str | None = None) -> CheckoutResult:
+    """Hold stock and a seat at each shop until hold_expires_at; nothing is written on error."""
+    request_hash = _request_hash(payload) if payload is not None else None
+    if idempotency_key:
+        replay = _replay(idempotency_key, request_hash)
+        if replay:
+            return replay
+    try:
+        with transaction():
+            checkout = _hold_basket(request, now, provider, idempotency_key, request_hash)
+    except IntegrityError:
+        # Another request with the same Idempotency-Key won the race: give its answer.
+        if idempotency_key:
+            replay = _replay(idempotency_key, request_hash)
+            if replay:
+                return replay
+        raise
+    return CheckoutResult(checkout, replayed=False)
+
+
+def _hold_basket(request, now, provider, idempotency_key, request_hash) -> Checkout:
+    shops = {shop.slug: shop for shop in db.session.scalars(
+        sa.select(Shop).where(Shop.slug.in_([o.shop for o in request.orders])))}
+    wanted = [line.product_id for o in request.orders for line in o.lines]
+    products = {p.id: p for p in db.session.scalars(sa.select(Product)
+                                                    .where(Product.id.in_(wanted)))}
+    slots = {}
+    for order in request.orders:
+        shop = shops.get(order.shop)
+        if shop is None or not shop.active:
+            raise Invalid("Boutique inconnue.", field=f"{order.field}.shop", code="unknown_shop")
+        for line in order.lines:
+            product = products.get(line.product_id)
+            if product is None or product.shop_id != shop.id or not product.active:
+                raise Invalid("Ce produit n'est pas en vente dans cette boutique.",
+                              field=f"{line.field}.product_id", code="unknown_product")
+        slots[order.shop] = offered_slot(shop, order.slot, now, field=f"{order.field}.slot")
+
+    customer = _customer(request, now)
+    total = sum(products[line.product_id].price_cents * line.quantity
+                for order in request.orders for line in order.lines)
+    hold = min(shops[o.shop].hold_minutes for o in request.orders)
+    checkout = Checkout(customer_id=customer.id, status=CHECKOUT_PENDING, total_cents=total,
+                        hold_expires_at=now + timedelta(minutes=hold),
+                        idempotency_key=idempotency_key, request_hash=request_hash,
+                        payment_provider=provider.name, created_at=now)
+    db.session.add(checkout)
+    db.session.flush()  # a duplicate Idempotency-Key stops here, before any stock moves
+
+    all_lines = sorted((line for o in request.orders for line in o.lines),
+                       key=lambda line: line.product_id)
+    for line in all_lines:
+        if not take_stock(line.product_id, line.quantity):
+            left = db.session.scalar(sa.select(Product.stock)
+                                     .where(Product.id == line.product_id))
+            raise Conflict(f"Plus que {left} en stock pour « {products[line.product_id].name} ».",
+                           field=f"{line.field}.quantity", code="out_of_stock")
+    for order in sorted(request.orders, key=lambda o: (shops[o.shop].id, o.slot)):
+        take_seat(shops[order.shop], slots[order.shop].start, field=f"{order.field}.slot")
+
+    for order_request in request.orders:
+        shop, slot = shops[order_request.shop], slots[order_request.shop]
+        order = Order(checkout=checkout, shop_id=shop.id, customer_id=customer.id,
+                      status=PENDING_PAYMENT, slot_start=slot.start, slot_end=slot.end,
+                      tracking_token=secrets.token_urlsafe(16), created_at=now,
+                      total_cents=sum(products[l.product_id].price_cents * l.quantity
+                                      for l in order_request.lines))
+        db.session.add(order)
+        for line in order_request.lines:
+            product = products[line.product_id]
+            order.lines.append(OrderLine(product_id=product.id, name=product.name,
+                                         unit_price_cents=product.price_cents,
+                                         quantity=line.quantity))
+        db.session.flush()
+        record_event(order, PENDING_PAYMENT, actor=SHOPPER, now=now, note="panier réservé")
+    return checkout
+
+
+def _customer(request: CheckoutRequest, now: datetime) -> Customer:
+    db.session.execute(insert_ignore(Customer).values(phone=request.phone, name=request.name,
+                                                      email=request.email, created_at=now))
+    customer = db.session.scalar(sa.select(Customer).where(Customer.phone == request.phone))
+    if (customer.name, customer.email) != (request.name, request.email or customer.email):
+        customer.name, customer.email = request.name, request.email or customer.email
+    return customer
+
+
+def get_checkout(checkout_id: int) -> Checkout:
+    checkout = db.session.get(Checkout, checkout_id)
+    if checkout is None:
+        raise NotFound("Panier introuvable.")
+    return checkout
+
+
+def _lock_checkout(checkout_id: int) -> Checkout:
+    checkout = db.session.scalar(for_update(sa.select(Checkout)
+                                            .where(Checkout.id == checkout_id)))
+    if checkout is None:
+        raise NotFound("Panier introuvable.")
+    db.session.refresh(checkout)
+    return checkout
+
+
+def pay_checkout(checkout_id: int, method: str, *, now: datetime,
+                 provider: PaymentProvider) -> Checkout:
+    """Authorise the total and place every order. Paying twice is harmless: the second
+    call finds the checkout placed and returns it."""
+    if provider.name == "offline" and method not in OFFLINE_METHODS:
+        raise Invalid("Moyen de paiement inconnu.", field="payment_method",
+                      code="invalid_payment_method")
+    with transaction():
+        checkout = _lock_checkout(checkout_id)
+        if checkout.status == CHECKOUT_PLACED:
+            return checkout
+        if checkout.status == CHECKOUT_EXPIRED or now >= checkout.hold_expires_at:
+            raise Conflict("Le délai de réservation est dépassé : refaites votre panier.",
+                           code="hold_expired")
+        payable = [order for order in checkout.orders if order.status == PENDING_PAYMENT]
+        if not payable:
+            raise Conflict("Plus rien à payer dans ce panier.", code="invalid_state")
+        amount = sum(order.total_cents for order in payable)
+        result = provider.authorize(checkout_id=checkout.id, amount_cents=amount,
+                                    method=method, idempotency_key=f"authorize:{checkout.id}")
+        payments.record_authorization(checkout, amount, result, provider.name, now)
+        if result.ok:
+            db.session.execute(sa.update(Checkout).where(Checkout.id == checkout.id,
+                                                         Checkout.status == CHECKOUT_PENDING)
+                               .values(status=CHECKOUT_PLACED)
+                               .execution_options(synchronize_session="fetch"))
+            for order in payable:
+                transition(order, PLACED, actor=SHOPPER, now=now, note="paiement autorisé")
+    if not result.ok:  # the declined attempt is on record; the hold runs on
+        raise PaymentDeclined("Paiement refusé par la banque. Essayez une autre carte.",
+                              field="payment_method")
+    return checkout
+
+
+def expire_checkout(checkout_id: int, *, now: datetime) -> bool:
+    """Hold ran out: stock and seats back, orders expired. False if someone got there first."""
+    with transaction():
+        checkout = db.session.scalar(for_update(
+            sa.select(Checkout).where(Checkout.id == checkout_id,
+                                      Checkout.status == CHECKOUT_PENDING,
+                                      Checkout.hold_expires_at <= now), skip_locked=True))
+        if checkout is None:
+            return False
+        db.session.execute(sa.update(Checkout).where(Checkout.id == checkout.id)
+                           .values(status=CHECKOUT_EXPIRED)
+                           .execution_options(synchronize_session="fetch"))
+        for order in checkout.orders:
+            if order.status == PENDING_PAYMENT:
+                transition(order, "expired", actor="system", now=now,
+                           note="délai de paiement dépassé")
+    return True
+
+
+# --- the shop's side -------------------------------------------------------------------
+
+def _shop_order(order_id: int, shop_id: int | None) -> Order:
+    """The order, with its checkout locked; another shop's order does not exist (404)."""
+    checkout_id = db.session.scalar(sa.select(Order.checkout_id).where(Order.id == order_id))
+    if checkout_id is None:
+        raise NotFound("Commande introuvable.")
+    _lock_checkout(checkout_id)
+    order = db.session.get(Order, order_id)
+    db.session.refresh(order)
+    if shop_id is not None and order.shop_id != shop_id:
+        raise NotFound("Commande introuvable.")
+    return order
+
+
+def confirm_lines(order_id: int, shop_id: int, confirmed: list[tuple[int, int]], *,
+                  now: datetime, provider: PaymentProvider) -> Order:
+    """The shop checks its shelves: confirmed quantity per line (0..ordered). A line left
+    out keeps its ordered quantity. Short lines mark the product sold out; all zero cancels."""
+    with transaction():
+        order = _shop_order(order_id, shop_id)
+        if order.status != PLACED:
+            raise Conflict("Cette commande a déjà été confirmée ou n'est plus à traiter.",
+                           code="invalid_state", field="status")
+        lines = {line.id: line for line in order.lines}
+        given = {}
+        for i, (line_id, quantity) in enumerate(confirmed):
+            line = lines.get(line_id)
+            if line is None or line_id in given:
+                raise Invalid("Ligne inconnue dans cette commande.", field=f"lines[{i}].id",
+                              code="unknown_line")
+            if type(quantity) is not int or not 0 <= quantity <= line.quantity:
+                raise Invalid(f"Quantité entre 0 et {line.quantity}.",
+                              field=f"lines[{i}].quantity")
+            given[line_id] = quantity
+        actor = shop_actor(shop_id)
+        for line in order.lines:
+            line.confirmed_quantity = given.get(line.id, line.quantity)
+            if line.confirmed_quantity < line.quantity:
+                mark_sold_out(line.product_id)
+                record_event(order, "line_short", actor=actor, now=now,
+                             note=f"{line.name} : {line.confirmed_quantity}/{line.quantity}")
+        if all(line.confirmed_quantity == 0 for line in order.lines):
+            transition(order, CANCELLED, actor=actor, now=now, note="articles indisponibles")
+        else:
+            transition(order, CONFIRMED, actor=actor, now=now)
+    payments.process_settlements(provider, now, checkout_id=order.checkout_id)
+    return order
+
+
+def mark_ready(order_id: int, shop_id: int, *, now: datetime) -> Order:
+    with transaction():
+        order = _shop_order(order_id, shop_id)
+        if order.status != READY:
+            transition(order, READY, actor=shop_actor(shop_id), now=now)
+    return order
+
+
+def collect(order_id: int, shop_id: int, *, now: datetime, provider: PaymentProvider) -> Order:
+    """Handed over: the confirmed amount is captured once, however often this is pressed."""
+    with transaction():
+        order = _shop_order(order_id, shop_id)
+        if order.status != COLLECTED:
+            transition(order, COLLECTED, actor=shop_actor(shop_id), now=now)
+    payments.process_settlements(provider, now, checkout_id=order.checkout_id)
+    return order
+
+
+def cancel_by_shop(order_id: int, shop_id: int | None, reason: str, *, now: datetime,
+                   provider: PaymentProvider, actor: str | None = None) -> Order:
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid("Indiquez la raison de l'annulation.", field="reason", code="required")
+    if len(reason) > 300:
+        raise Invalid("300 caractères au plus.", field="reason")
+    with transaction():
+        order = _shop_order(order_id, shop_id)
+        if order.status == PENDING_PAYMENT:
+            raise Conflict("Commande pas encore payée.", code="invalid_state", field="status")
+        transition(order, CANCELLED, actor=actor or shop_actor(order.shop_id), now=now,
+                   note=reason)
+    payments.process_settlements(provider, now, checkout_id=order.checkout_id)
+    return order
+
+
+# --- the shopper's side ----------------------------------------------------------------
+
+def order_by_token(order_id: int, token: str | None) -> Order:
+    order = db.session.get(Order, order_id)
+    if order is None or not token or not secrets.compare_digest(order.tracking_token, token):
+        raise NotFound("Commande introuvable.")
+    return order
+
+
+def tracked_order(token: str) -> Order:
+    order = db.session.scalar(sa.select(Order).where(Order.tracking_token == token))
+    if order is None:
+        raise NotFound("Commande introuvable.")
+    return order
+
+
+def cancel_by_shopper(order_id: int, token: str, *, now: datetime,
+                      provider: PaymentProvider) -> Order:
+    """Allowed until the shop confirms; afterwards the shopper calls the shop."""
+    order_by_token(order_id, token)
+    with transaction():
+        order = _shop_order(order_id, None)
+        if order.status not in (PENDING_PAYMENT, PLACED):
+            raise Conflict("La boutique a déjà confirmé cette commande : appelez-la pour "
+                           "l'annuler.", code="invalid_state", field="status")
+        transition(order, CANCELLED, actor=SHOPPER, now=now, note="annulée par le client")
+    payments.process_settlements(provider, now, checkout_id=order.checkout_id)
+    return order

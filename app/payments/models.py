@@ -1,0 +1,40 @@
+from datetime import datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from app.database import UTCDateTime, utcnow
+from app.extensions import db
+
+AUTHORIZE, CAPTURE, VOID = "authorize", "capture", "void"
+PENDING = "pending"        # written in the business transaction, done at the provider after commit
+PROCESSING = "processing"  # claimed by one process that is talking to the provider
+SUCCEEDED, FAILED = "succeeded", "failed"
+
+
+class PaymentTransaction(db.Model):
+    """Append-only money record: rows are added, amounts never edited.
+
+    A settlement (capture or void) is written as `pending` in the same transaction as the
+    order change that made it due, under a unique idempotency key, and carried out at the
+    provider after commit; only its status moves on (pending -> processing -> succeeded).
+    """
+
+    __tablename__ = "payment_transactions"
+    __table_args__ = (sa.CheckConstraint("amount_cents >= 0", name="amount"),
+                      sa.Index("ix_payment_transactions_status", "status"))
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    checkout_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("checkouts.id"), index=True)
+    kind: so.Mapped[str] = so.mapped_column(sa.String(20))
+    amount_cents: so.Mapped[int]
+    provider: so.Mapped[str] = so.mapped_column(sa.String(20))
+    provider_ref: so.Mapped[str | None] = so.mapped_column(sa.String(120))
+    status: so.Mapped[str] = so.mapped_column(sa.String(20))
+    idempotency_key: so.Mapped[str] = so.mapped_column(sa.String(120), unique=True)
+    error: so.Mapped[str | None] = so.mapped_column(sa.String(300))
+    attempts: so.Mapped[int] = so.mapped_column(default=0)
+    claim: so.Mapped[str | None] = so.mapped_column(sa.String(40), index=True)
+    claimed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    done_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)

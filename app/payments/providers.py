@@ -1,0 +1,63 @@
+"""Payment adapters. The offline provider needs no account and no network: it authorises
+`test_ok` and declines `test_declined`, like a card terminal in test mode."""
+import logging
+from dataclasses import dataclass
+from typing import Protocol
+
+log = logging.getLogger("comptoir.payments")
+
+
+@dataclass
+class ProviderResult:
+    ok: bool
+    provider_ref: str | None = None
+    error: str | None = None
+
+
+class PaymentProvider(Protocol):
+    name: str
+
+    def checkout_payment(self, checkout_id: int, amount_cents: int) -> dict: ...
+    def authorize(self, *, checkout_id: int, amount_cents: int, method: str,
+                  idempotency_key: str) -> ProviderResult: ...
+    def capture(self, *, provider_ref: str, amount_cents: int,
+                idempotency_key: str) -> ProviderResult: ...
+    def void(self, *, provider_ref: str, idempotency_key: str) -> ProviderResult: ...
+
+
+OFFLINE_METHODS = ("test_ok", "test_declined")
+
+
+class OfflinePayments:
+    name = "offline"
+
+    def __init__(self):
+        # What reached the "bank", for the log and for tests that count real calls.
+        self.calls: list[tuple[str, str, int]] = []
+
+    def checkout_payment(self, checkout_id: int, amount_cents: int) -> dict:
+        return {"provider": self.name, "methods": list(OFFLINE_METHODS)}
+
+    def authorize(self, *, checkout_id, amount_cents, method, idempotency_key):
+        self.calls.append(("authorize", idempotency_key, amount_cents))
+        if method != "test_ok":
+            return ProviderResult(ok=False, error="card_declined")
+        log.info("authorised %s cents for checkout %s", amount_cents, checkout_id)
+        return ProviderResult(ok=True, provider_ref=f"offline-auth-{checkout_id}")
+
+    def capture(self, *, provider_ref, amount_cents, idempotency_key):
+        self.calls.append(("capture", idempotency_key, amount_cents))
+        log.info("captured %s cents on %s", amount_cents, provider_ref)
+        return ProviderResult(ok=True, provider_ref=f"{provider_ref}-capture")
+
+    def void(self, *, provider_ref, idempotency_key):
+        self.calls.append(("void", idempotency_key, 0))
+        log.info("released authorisation %s", provider_ref)
+        return ProviderResult(ok=True, provider_ref=f"{provider_ref}-void")
+
+
+def payment_provider_from_config(config) -> PaymentProvider:
+    choice = config.get("PAYMENTS", "offline")
+    if choice == "offline":
+        return OfflinePayments()
+    raise RuntimeError(f"COMPTOIR_PAYMENTS={choice!r} is not available yet; use 'offline'.")

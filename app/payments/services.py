@@ -1,0 +1,106 @@
+"""Authorise at checkout, capture exactly the collected amount once every order has ended."""
+import uuid
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from app.database import insert_ignore, is_sqlite
+from app.extensions import db
+from app.orders.models import COLLECTED, Checkout, Order
+from app.payments.models import (AUTHORIZE, CAPTURE, FAILED, PENDING, PROCESSING, SUCCEEDED,
+                                 VOID, PaymentTransaction)
+from app.payments.providers import PaymentProvider, ProviderResult
+
+MAX_ATTEMPTS = 8
+
+
+def authorization(checkout_id: int) -> PaymentTransaction | None:
+    return db.session.scalar(sa.select(PaymentTransaction).where(
+        PaymentTransaction.checkout_id == checkout_id, PaymentTransaction.kind == AUTHORIZE,
+        PaymentTransaction.status == SUCCEEDED))
+
+
+def record_authorization(checkout: Checkout, amount_cents: int, result: ProviderResult,
+                         provider: str, now: datetime) -> None:
+    """A declined attempt is kept too (its own key), so the shop can see what happened."""
+    key = f"authorize:{checkout.id}" if result.ok else f"declined:{checkout.id}:{uuid.uuid4().hex}"
+    db.session.add(PaymentTransaction(
+        checkout_id=checkout.id, kind=AUTHORIZE, amount_cents=amount_cents,
+        provider=provider, provider_ref=result.provider_ref, idempotency_key=key,
+        status=SUCCEEDED if result.ok else FAILED, error=result.error, attempts=1,
+        created_at=now, done_at=now))
+
+
+def settle_if_done(checkout: Checkout, now: datetime) -> None:
+    """Once every order of the checkout has ended, write its one settlement: a capture of
+    what was collected (confirmed quantities), or a void when nothing was. The caller holds
+    the checkout's row lock, so two orders ending at once cannot both miss the last one."""
+    states = db.session.scalars(sa.select(Order.status).where(Order.checkout_id == checkout.id))
+    if any(state not in ("collected", "expired", "cancelled", "no_show") for state in states):
+        return
+    auth = authorization(checkout.id)
+    if auth is None:
+        return
+    collected = db.session.scalars(sa.select(Order).where(
+        Order.checkout_id == checkout.id, Order.status == COLLECTED)).all()
+    amount = sum(order.confirmed_total_cents for order in collected)
+    db.session.execute(insert_ignore(PaymentTransaction).values(
+        checkout_id=checkout.id, kind=CAPTURE if amount else VOID, amount_cents=amount,
+        provider=auth.provider, provider_ref=auth.provider_ref, status=PENDING,
+        idempotency_key=f"settle:{checkout.id}", attempts=0, created_at=now))
+
+
+STALE_CLAIM = timedelta(minutes=10)  # a process that died mid-call gives its claim back
+
+
+def _claim_settlements(now: datetime, checkout_id: int | None) -> list[PaymentTransaction]:
+    """Take pending settlements for this process only (SKIP LOCKED + status re-check)."""
+    token = uuid.uuid4().hex
+    claimable = sa.or_(PaymentTransaction.status == PENDING,
+                       sa.and_(PaymentTransaction.status == PROCESSING,
+                               PaymentTransaction.claimed_at < now - STALE_CLAIM))
+    due = sa.select(PaymentTransaction.id).where(claimable)
+    if checkout_id is not None:
+        due = due.where(PaymentTransaction.checkout_id == checkout_id)
+    if not is_sqlite():
+        due = due.with_for_update(skip_locked=True)
+    db.session.execute(sa.update(PaymentTransaction)
+                       .where(PaymentTransaction.id.in_(due.scalar_subquery()), claimable)
+                       .values(status=PROCESSING, claim=token, claimed_at=now,
+                               attempts=PaymentTransaction.attempts + 1)
+                       .execution_options(synchronize_session=False))
+    db.session.commit()
+    return list(db.session.scalars(sa.select(PaymentTransaction)
+                                   .where(PaymentTransaction.claim == token)))
+
+
+def process_settlements(provider: PaymentProvider, now: datetime, *,
+                        checkout_id: int | None = None) -> int:
+    """Carry out pending captures and voids at the provider, each by one process only.
+    The idempotency key makes a retry after a crash harmless at the provider."""
+    done = 0
+    for tx in _claim_settlements(now, checkout_id):
+        if tx.kind == CAPTURE:
+            result = provider.capture(provider_ref=tx.provider_ref, amount_cents=tx.amount_cents,
+                                      idempotency_key=tx.idempotency_key)
+        else:
+            result = provider.void(provider_ref=tx.provider_ref,
+                                   idempotency_key=tx.idempotency_key)
+        if result.ok:
+            values = dict(status=SUCCEEDED, done_at=now, error=None)
+            done += 1
+        else:
+            values = dict(status=FAILED if tx.attempts >= MAX_ATTEMPTS else PENDING,
+                          error=(result.error or "")[:300])
+        db.session.execute(sa.update(PaymentTransaction)
+                           .where(PaymentTransaction.id == tx.id).values(**values)
+                           .execution_options(synchronize_session=False))
+        db.session.commit()
+    return done
+
+
+def captured_cents(checkout_id: int) -> int:
+    return db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(
+        PaymentTransaction.amount_cents), 0)).where(
+        PaymentTransaction.checkout_id == checkout_id, PaymentTransaction.kind == CAPTURE,
+        PaymentTransaction.status == SUCCEEDED))

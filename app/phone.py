@@ -1,0 +1,15 @@
+"""Phone numbers in E.164, French numbers accepted as people type them."""
+import phonenumbers
+
+from app.errors import Invalid
+
+
+def normalize_phone(raw: str, *, field: str = "phone", region: str = "FR") -> str:
+    try:
+        number = phonenumbers.parse(raw or "", region)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise Invalid("Numéro de téléphone invalide (ex. 06 12 34 56 78).", field=field,
+                      code="invalid_phone")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

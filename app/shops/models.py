@@ -1,0 +1,77 @@
+from datetime import date, datetime, time
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from app.database import UTCDateTime, utcnow
+from app.extensions import db
+
+
+class Shop(db.Model):
+    __tablename__ = "shops"
+    __table_args__ = (
+        sa.CheckConstraint("slot_minutes BETWEEN 5 AND 240", name="slot_minutes"),
+        sa.CheckConstraint("seats_per_slot BETWEEN 1 AND 100", name="seats_per_slot"),
+        sa.CheckConstraint("prep_minutes BETWEEN 0 AND 2880", name="prep_minutes"),
+        sa.CheckConstraint("hold_minutes BETWEEN 1 AND 120", name="hold_minutes"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    slug: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(120))
+    address: so.Mapped[str] = so.mapped_column(sa.String(250), default="")
+    phone: so.Mapped[str] = so.mapped_column(sa.String(20), default="")
+    description: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    active: so.Mapped[bool] = so.mapped_column(default=True)
+    # Pickup settings: a slot lasts slot_minutes and takes seats_per_slot orders; the shop
+    # needs prep_minutes between an order and its slot; a checkout holds stock hold_minutes.
+    slot_minutes: so.Mapped[int] = so.mapped_column(default=15)
+    seats_per_slot: so.Mapped[int] = so.mapped_column(default=4)
+    prep_minutes: so.Mapped[int] = so.mapped_column(default=60)
+    hold_minutes: so.Mapped[int] = so.mapped_column(default=15)
+    reminder_minutes: so.Mapped[int] = so.mapped_column(default=60)
+    # An order not collected this long after its slot ends is a no-show (see README).
+    no_show_minutes: so.Mapped[int] = so.mapped_column(default=24 * 60)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    hours: so.Mapped[list["OpeningHours"]] = so.relationship(
+        back_populates="shop", cascade="all, delete-orphan",
+        order_by="(OpeningHours.weekday, OpeningHours.opens)")
+    closures: so.Mapped[list["Closure"]] = so.relationship(
+        back_populates="shop", cascade="all, delete-orphan", order_by="Closure.start_date")
+
+    def __repr__(self):
+        return f"<Shop {self.slug}>"
+
+
+class OpeningHours(db.Model):
+    """One opening interval on a weekday; two rows on a day make a lunch break."""
+
+    __tablename__ = "opening_hours"
+    __table_args__ = (
+        sa.CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday"),
+        sa.CheckConstraint("opens < closes", name="interval"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    shop_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("shops.id"), index=True)
+    weekday: so.Mapped[int]  # 0 = Monday, as date.weekday()
+    opens: so.Mapped[time]
+    closes: so.Mapped[time]
+
+    shop: so.Mapped[Shop] = so.relationship(back_populates="hours")
+
+
+class Closure(db.Model):
+    """Exceptional closure, whole days from start_date to end_date inclusive."""
+
+    __tablename__ = "closures"
+    __table_args__ = (sa.CheckConstraint("start_date <= end_date", name="range"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    shop_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("shops.id"), index=True)
+    start_date: so.Mapped[date]
+    end_date: so.Mapped[date]
+    reason: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+
+    shop: so.Mapped[Shop] = so.relationship(back_populates="closures")

@@ -1,0 +1,30 @@
+"""The town's clock: everything is stored in UTC and shown in the town's time zone."""
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+
+def town_tz() -> ZoneInfo:
+    return ZoneInfo(current_app.config["TIMEZONE"])
+
+
+def local(dt: datetime) -> datetime:
+    return dt.astimezone(town_tz())
+
+
+def local_today(now: datetime) -> date:
+    return local(now).date()
+
+
+def parse_instant(value: str) -> datetime:
+    """ISO-8601 with an offset (a trailing Z is accepted); naive values are read as town time."""
+    dt = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=town_tz())
+    return dt.astimezone(timezone.utc)
+
+
+def iso(dt: datetime | None) -> str | None:
+    """ISO-8601 in the town's time zone, with its offset, to the second."""
+    return None if dt is None else local(dt).isoformat(timespec="seconds")
