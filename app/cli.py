@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from app.database import utcnow
+from app import clock
 from app.errors import DomainError
 from app.extensions import db
 from app.timeutil import iso, parse_instant
@@ -96,7 +96,7 @@ def jobs_run_once(at):
     """Run every sweep once; one line per sweep with the number of items handled."""
     from app.jobs.sweeps import run_once
     try:
-        now = parse_instant(at) if at else utcnow()
+        now = parse_instant(at) if at else clock()
     except ValueError:
         raise click.BadParameter("ISO-8601 expected, e.g. 2026-11-23T09:00:00+01:00",
                                  param_hint="--at") from None

@@ -36,10 +36,15 @@ def is_sqlite() -> bool:
     return db.engine.dialect.name == "sqlite"
 
 
+def dialect_insert(model):
+    """The INSERT of the database in use: both have ON CONFLICT … DO NOTHING / DO UPDATE."""
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    return dialect.insert(model)
+
+
 def insert_ignore(model):
     """INSERT … ON CONFLICT DO NOTHING, on both databases: unique keys settle races."""
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    return dialect.insert(model).on_conflict_do_nothing()
+    return dialect_insert(model).on_conflict_do_nothing()
 
 
 def configure_sqlite(engine: Engine) -> None:
@@ -80,8 +85,8 @@ class transaction:
         return False
 
 
-def for_update(query, *, skip_locked: bool = False):
+def for_update(query, *, skip_locked: bool = False, of=None):
     """Row lock on PostgreSQL; SQLite already holds the database write lock (BEGIN IMMEDIATE)."""
     if is_sqlite():
         return query
-    return query.with_for_update(skip_locked=skip_locked)
+    return query.with_for_update(skip_locked=skip_locked, of=of)

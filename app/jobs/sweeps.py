@@ -52,7 +52,8 @@ def mark_no_shows(now: datetime) -> int:
 def _release_no_show(order_id: int, now: datetime) -> int:
     with transaction():
         checkout = db.session.scalar(for_update(
-            sa.select(Checkout).join(Order).where(Order.id == order_id), skip_locked=True))
+            sa.select(Checkout).join(Order).where(Order.id == order_id), skip_locked=True,
+            of=Checkout))
         if checkout is None:
             return 0
         order = db.session.get(Order, order_id)

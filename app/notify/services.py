@@ -16,10 +16,12 @@ STALE_CLAIM = timedelta(minutes=10)  # a flush that died mid-batch gives its cla
 def queue_sms(*, to: str, body: str, kind: str, dedupe_key: str, now: datetime,
               order_id: int | None = None, send_after: datetime | None = None) -> bool:
     """Add a message to the outbox in the caller's transaction. False if already queued."""
-    result = db.session.execute(insert_ignore(SmsMessage).values(
+    # RETURNING, not rowcount: with psycopg an INSERT … ON CONFLICT DO NOTHING reports -1.
+    inserted = db.session.execute(insert_ignore(SmsMessage).values(
         to=to, body=body, kind=kind, dedupe_key=dedupe_key, order_id=order_id,
-        status=QUEUED, send_after=send_after or now, created_at=now, attempts=0))
-    return result.rowcount == 1
+        status=QUEUED, send_after=send_after or now, created_at=now, attempts=0)
+        .returning(SmsMessage.id)).scalar_one_or_none()
+    return inserted is not None
 
 
 def _set(message_id: int, **values) -> None:

@@ -7,25 +7,27 @@ import hashlib
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from sqlalchemy.exc import IntegrityError
 
 from app.catalog.models import Product
 from app.catalog.services import mark_sold_out, take_stock
-from app.database import for_update, insert_ignore, transaction
+from app.database import dialect_insert, for_update, transaction
 from app.errors import Conflict, Invalid, NotFound, PaymentDeclined
 from app.extensions import db
 from app.orders.models import (CANCELLED, CHECKOUT_EXPIRED, CHECKOUT_PENDING, CHECKOUT_PLACED,
-                               COLLECTED, CONFIRMED, PENDING_PAYMENT, PLACED, READY, Checkout,
-                               Customer, Order, OrderLine)
+                               COLLECTED, CONFIRMED, ORDER_STATES, PENDING_PAYMENT, PLACED, READY,
+                               Checkout, Customer, Order, OrderLine)
 from app.orders.requests import CheckoutRequest
 from app.orders.transitions import record_event, transition
 from app.payments import services as payments
 from app.payments.providers import OFFLINE_METHODS, PaymentProvider
 from app.pickup.services import offered_slot, take_seat
 from app.shops.models import Shop
+from app.timeutil import town_tz
 
 SHOPPER = "shopper"
 
@@ -77,8 +79,10 @@ def create_checkout(request: CheckoutRequest, *, now: datetime, provider: Paymen
 
 
 def _hold_basket(request, now, provider, idempotency_key, request_hash) -> Checkout:
+    # Hours and closures come with the shops: the slot check needs them (2 queries, not 2 per shop).
     shops = {shop.slug: shop for shop in db.session.scalars(
-        sa.select(Shop).where(Shop.slug.in_([o.shop for o in request.orders])))}
+        sa.select(Shop).where(Shop.slug.in_([o.shop for o in request.orders]))
+        .options(so.selectinload(Shop.hours), so.selectinload(Shop.closures)))}
     wanted = [line.product_id for o in request.orders for line in o.lines]
     products = {p.id: p for p in db.session.scalars(sa.select(Product)
                                                     .where(Product.id.in_(wanted)))}
@@ -92,13 +96,15 @@ def _hold_basket(request, now, provider, idempotency_key, request_hash) -> Check
             if product is None or product.shop_id != shop.id or not product.active:
                 raise Invalid("Ce produit n'est pas en vente dans cette boutique.",
                               field=f"{line.field}.product_id", code="unknown_product")
-        slots[order.shop] = offered_slot(shop, order.slot, now, field=f"{order.field}.slot")
+        # Seats left are not read here: take_seat's conditional UPDATE is what decides.
+        slots[order.shop] = offered_slot(shop, order.slot, now, field=f"{order.field}.slot",
+                                         count_seats=False)
 
-    customer = _customer(request, now)
+    customer_id = _customer(request, now)
     total = sum(products[line.product_id].price_cents * line.quantity
                 for order in request.orders for line in order.lines)
     hold = min(shops[o.shop].hold_minutes for o in request.orders)
-    checkout = Checkout(customer_id=customer.id, status=CHECKOUT_PENDING, total_cents=total,
+    checkout = Checkout(customer_id=customer_id, status=CHECKOUT_PENDING, total_cents=total,
                         hold_expires_at=now + timedelta(minutes=hold),
                         idempotency_key=idempotency_key, request_hash=request_hash,
                         payment_provider=provider.name, created_at=now)
@@ -116,9 +122,10 @@ def _hold_basket(request, now, provider, idempotency_key, request_hash) -> Check
     for order in sorted(request.orders, key=lambda o: (shops[o.shop].id, o.slot)):
         take_seat(shops[order.shop], slots[order.shop].start, field=f"{order.field}.slot")
 
+    placed = []
     for order_request in request.orders:
         shop, slot = shops[order_request.shop], slots[order_request.shop]
-        order = Order(checkout=checkout, shop_id=shop.id, customer_id=customer.id,
+        order = Order(checkout=checkout, shop_id=shop.id, customer_id=customer_id,
                       status=PENDING_PAYMENT, slot_start=slot.start, slot_end=slot.end,
                       tracking_token=secrets.token_urlsafe(16), created_at=now,
                       total_cents=sum(products[l.product_id].price_cents * l.quantity
@@ -129,18 +136,23 @@ def _hold_basket(request, now, provider, idempotency_key, request_hash) -> Check
             order.lines.append(OrderLine(product_id=product.id, name=product.name,
                                          unit_price_cents=product.price_cents,
                                          quantity=line.quantity))
-        db.session.flush()
+        placed.append(order)
+    db.session.flush()  # every order and line in one go
+    for order in placed:
         record_event(order, PENDING_PAYMENT, actor=SHOPPER, now=now, note="panier réservé")
     return checkout
 
 
-def _customer(request: CheckoutRequest, now: datetime) -> Customer:
-    db.session.execute(insert_ignore(Customer).values(phone=request.phone, name=request.name,
-                                                      email=request.email, created_at=now))
-    customer = db.session.scalar(sa.select(Customer).where(Customer.phone == request.phone))
-    if (customer.name, customer.email) != (request.name, request.email or customer.email):
-        customer.name, customer.email = request.name, request.email or customer.email
-    return customer
+def _customer(request: CheckoutRequest, now: datetime) -> int:
+    """The shopper's id, known by phone; the latest name (and e-mail, if given) wins.
+    One upsert statement: a checkout is the hot path."""
+    upsert = dialect_insert(Customer).values(phone=request.phone, name=request.name,
+                                             email=request.email, created_at=now)
+    return db.session.execute(upsert.on_conflict_do_update(
+        index_elements=[Customer.phone],
+        set_={"name": upsert.excluded.name,
+              "email": sa.func.coalesce(upsert.excluded.email, Customer.email)})
+        .returning(Customer.id)).scalar_one()
 
 
 def get_checkout(checkout_id: int) -> Checkout:
@@ -301,9 +313,27 @@ def cancel_by_shop(order_id: int, shop_id: int | None, reason: str, *, now: date
 
 def order_by_token(order_id: int, token: str | None) -> Order:
     order = db.session.get(Order, order_id)
-    if order is None or not token or not secrets.compare_digest(order.tracking_token, token):
+    if order is None or not _same_token(order.tracking_token, token):
         raise NotFound("Commande introuvable.")
     return order
+
+
+def _same_token(expected: str, given: str | None) -> bool:
+    # As bytes: compare_digest refuses non-ASCII str, and a header may carry any Latin-1 byte.
+    return bool(given) and secrets.compare_digest(expected.encode(),
+                                                  given.encode("utf-8", "replace"))
+
+
+def tracked_checkout(checkout_id: int, token: str | None) -> Checkout:
+    """The checkout, for whoever holds the tracking token of one of its orders."""
+    checkout = db.session.get(Checkout, checkout_id)
+    if checkout is None or not holds_token(checkout, token):
+        raise NotFound("Panier introuvable.")
+    return checkout
+
+
+def holds_token(checkout: Checkout, token: str | None) -> bool:
+    return any(_same_token(order.tracking_token, token) for order in checkout.orders)
 
 
 def tracked_order(token: str) -> Order:
@@ -325,3 +355,28 @@ def cancel_by_shopper(order_id: int, token: str, *, now: datetime,
         transition(order, CANCELLED, actor=SHOPPER, now=now, note="annulée par le client")
     payments.process_settlements(provider, now, checkout_id=order.checkout_id)
     return order
+
+
+# --- the shop's queue ------------------------------------------------------------------
+
+TO_HANDLE = (PLACED, CONFIRMED, READY)
+
+
+def shop_queue(shop_id: int, *, status: str | None = None, day: date | None = None) -> list[Order]:
+    """The shop's orders by slot. By default those still to handle, whatever the day; for
+    a given (town) day, all of that day's orders unless `status` narrows them."""
+    if status is not None and status not in ORDER_STATES:
+        raise Invalid(f"État inconnu ; au choix : {', '.join(ORDER_STATES)}.", field="status")
+    query = (sa.select(Order).where(Order.shop_id == shop_id)
+             .options(so.selectinload(Order.lines), so.selectinload(Order.events),
+                      so.joinedload(Order.customer)))
+    if day is not None:
+        tz = town_tz()
+        query = query.where(Order.slot_start >= datetime.combine(day, time(), tzinfo=tz),
+                            Order.slot_start < datetime.combine(day + timedelta(days=1), time(),
+                                                                tzinfo=tz))
+    if status is not None:
+        query = query.where(Order.status == status)
+    elif day is None:
+        query = query.where(Order.status.in_(TO_HANDLE))
+    return list(db.session.scalars(query.order_by(Order.slot_start, Order.id)))

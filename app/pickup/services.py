@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
-from app.database import insert_ignore
+from app.database import dialect_insert
 from app.errors import Conflict, Invalid
 from app.extensions import db
 from app.pickup.models import SlotSeats
@@ -22,8 +22,10 @@ class Slot:
 
 
 def _day_slots(shop: Shop, day: date) -> list[tuple[datetime, datetime]]:
-    """Every slot of a day by the opening hours, as UTC (start, end); wall-clock arithmetic,
-    so a slot at 10:00 stays at 10:00 on the days the clocks change."""
+    """Every slot of a day by the opening hours, as UTC (start, end). Opening and closing
+    are read on the town's wall clock (09:00 stays 09:00 on the days the clocks change);
+    the slots in between are stepped in UTC, so a shop open through the night of a change
+    gets no duplicate slot in spring and no 75-minute slot in autumn."""
     if any(c.start_date <= day <= c.end_date for c in shop.closures):
         return []
     tz = town_tz()
@@ -32,11 +34,10 @@ def _day_slots(shop: Shop, day: date) -> list[tuple[datetime, datetime]]:
     for hours in shop.hours:
         if hours.weekday != day.weekday():
             continue
-        start = datetime.combine(day, hours.opens)
-        close = datetime.combine(day, hours.closes)
+        start = datetime.combine(day, hours.opens, tzinfo=tz).astimezone(timezone.utc)
+        close = datetime.combine(day, hours.closes, tzinfo=tz).astimezone(timezone.utc)
         while start + step <= close:
-            slots.append((start.replace(tzinfo=tz).astimezone(timezone.utc),
-                          (start + step).replace(tzinfo=tz).astimezone(timezone.utc)))
+            slots.append((start, start + step))
             start += step
     return sorted(slots)
 
@@ -77,14 +78,19 @@ def next_bookable_slots(shop: Shop, now: datetime, *, days: int = 7) -> list[tup
     return found
 
 
-def offered_slot(shop: Shop, start: datetime, now: datetime, *, field: str) -> Slot:
-    """The slot starting at `start` if it is offered now; 422 if it never is, 409 if full."""
+def offered_slot(shop: Shop, start: datetime, now: datetime, *, field: str,
+                 count_seats: bool = True) -> Slot:
+    """The slot starting at `start` if it is offered now; 422 if it never is, 409 if full.
+    count_seats=False skips the seat count (remaining is then the capacity): for a caller
+    that books with take_seat, whose conditional UPDATE decides anyway."""
     day = local(start).date()
     for s, e in _day_slots(shop, day):
         if s == start:
             if s < now + timedelta(minutes=shop.prep_minutes) or day > local_today(now) + \
                     timedelta(days=BOOKING_HORIZON_DAYS):
                 break
+            if not count_seats:
+                return Slot(s, e, shop.seats_per_slot)
             remaining = shop.seats_per_slot - _taken(shop, [s]).get(s, 0)
             if remaining <= 0:
                 raise Conflict("Ce créneau est complet, choisissez-en un autre.", field=field,
@@ -95,16 +101,17 @@ def offered_slot(shop: Shop, start: datetime, now: datetime, *, field: str) -> S
 
 
 def take_seat(shop: Shop, start: datetime, *, field: str) -> None:
-    """Take one seat; the database settles the race for the last one."""
-    db.session.execute(insert_ignore(SlotSeats).values(shop_id=shop.id, slot_start=start,
-                                                       taken=0))
-    result = db.session.execute(
-        sa.update(SlotSeats)
-        .where(SlotSeats.shop_id == shop.id, SlotSeats.slot_start == start,
-               SlotSeats.taken < shop.seats_per_slot)
-        .values(taken=SlotSeats.taken + 1))
-    if result.rowcount != 1:
-        raise Conflict("Ce créneau vient d'être complété, choisissez-en un autre.", field=field,
+    """Take one seat; the database settles the race for the last one.
+
+    One statement: the first booking creates the row, the next ones add one only while
+    seats are left (a conflicting row is locked and re-checked, so no two take the last)."""
+    upsert = dialect_insert(SlotSeats).values(shop_id=shop.id, slot_start=start, taken=1)
+    taken = db.session.execute(upsert.on_conflict_do_update(
+        index_elements=[SlotSeats.shop_id, SlotSeats.slot_start],
+        set_={"taken": SlotSeats.taken + 1}, where=SlotSeats.taken < shop.seats_per_slot)
+        .returning(SlotSeats.taken)).scalar_one_or_none()
+    if taken is None:
+        raise Conflict("Ce créneau est complet, choisissez-en un autre.", field=field,
                        code="slot_full")
 
 
