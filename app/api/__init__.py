@@ -3,4 +3,5 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from app.api import errors, shopper, merchant, docs  # noqa: E402,F401  routes register on bp
+# Importing the modules registers their routes and handlers on bp.
+from app.api import docs, errors, inputs, merchant, shopper  # noqa: E402,F401

@@ -1,1 +1,106 @@
-from app.api import bp  # noqa: F401
+"""Merchant side of the API: a bearer token from POST /auth/token; one shop's queue and
+catalogue. Another shop's order or product does not exist (404)."""
+from flask import current_app, jsonify, request
+from flask_babel import gettext as _
+
+from app import clock, payments_provider
+from app.accounts.models import MERCHANT, User
+from app.accounts.services import authenticate, issue_token, user_for_token
+from app.api import bp
+from app.api.errors import Forbidden
+from app.api.inputs import ID, date_arg, json_object, text_arg
+from app.api.serializers import merchant_order_json, merchant_product_json
+from app.catalog.services import shop_catalogue, update_product
+from app.errors import Invalid, Malformed, Unauthorized
+from app.orders import services as orders
+
+
+@bp.post("/auth/token")
+def auth_token():
+    body = json_object()
+    for field in ("email", "password"):
+        if not isinstance(body.get(field), str) or not body[field]:
+            raise Invalid(_("Ce champ est obligatoire."), field=field, code="required")
+    user = authenticate(body["email"], body["password"])
+    return jsonify(token=issue_token(user), role=user.role,
+                   shop=user.shop.slug if user.shop else None,
+                   expires_in=current_app.config["API_TOKEN_MAX_AGE"])
+
+
+def _merchant() -> User:
+    scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized(_("Authentification requise : Authorization: Bearer <jeton>."),
+                           code="missing_token")
+    user = user_for_token(token.strip())
+    if user.role != MERCHANT:
+        raise Forbidden(_("Réservé aux commerçants : ce compte ne tient pas de boutique."))
+    return user
+
+
+@bp.get("/merchant/orders")
+def merchant_orders():
+    shop_id = _merchant().shop_id
+    status = text_arg("status", most=30) or None
+    queue = orders.shop_queue(shop_id, status=status, day=date_arg("date"))
+    return jsonify([merchant_order_json(order) for order in queue])
+
+
+@bp.post(f"/merchant/orders/<{ID}:order_id>/confirm")
+def confirm_order(order_id):
+    shop_id = _merchant().shop_id
+    confirmed = orders.confirm_lines(order_id, shop_id, _confirmed_lines(json_object()),
+                                     now=clock(), provider=payments_provider())
+    return jsonify(merchant_order_json(confirmed))
+
+
+def _confirmed_lines(body: dict) -> list[tuple[int, int]]:
+    """[{"id", "quantity"}] -> [(id, quantity)]; ranges are the service's to check."""
+    lines = body.get("lines", [])
+    if not isinstance(lines, list):
+        raise Malformed(_("Une liste est attendue."), field="lines")
+    pairs = []
+    for i, line in enumerate(lines):
+        if not isinstance(line, dict):
+            raise Malformed(_("Un objet JSON est attendu."), field=f"lines[{i}]")
+        for key in ("id", "quantity"):
+            if type(line.get(key)) is not int:  # bool is not a quantity
+                raise Invalid(_("Un entier est attendu."), field=f"lines[{i}].{key}")
+        pairs.append((line["id"], line["quantity"]))
+    return pairs
+
+
+@bp.post(f"/merchant/orders/<{ID}:order_id>/ready")
+def ready_order(order_id):
+    shop_id = _merchant().shop_id
+    return jsonify(merchant_order_json(orders.mark_ready(order_id, shop_id, now=clock())))
+
+
+@bp.post(f"/merchant/orders/<{ID}:order_id>/collect")
+def collect_order(order_id):
+    shop_id = _merchant().shop_id
+    collected = orders.collect(order_id, shop_id, now=clock(), provider=payments_provider())
+    return jsonify(merchant_order_json(collected))
+
+
+@bp.post(f"/merchant/orders/<{ID}:order_id>/cancel")
+def cancel_order_by_shop(order_id):
+    shop_id = _merchant().shop_id
+    reason = json_object().get("reason")
+    if not isinstance(reason, str):
+        raise Invalid(_("Indiquez la raison de l'annulation."), field="reason", code="required")
+    cancelled = orders.cancel_by_shop(order_id, shop_id, reason, now=clock(),
+                                      provider=payments_provider())
+    return jsonify(merchant_order_json(cancelled))
+
+
+@bp.get("/merchant/products")
+def merchant_products():
+    shop_id = _merchant().shop_id
+    return jsonify([merchant_product_json(p) for p in shop_catalogue(shop_id)])
+
+
+@bp.patch(f"/merchant/products/<{ID}:product_id>")
+def patch_product(product_id):
+    shop_id = _merchant().shop_id
+    return jsonify(merchant_product_json(update_product(shop_id, product_id, json_object())))

@@ -100,3 +100,9 @@ def update_product(shop_id: int, product_id: int, changes: dict) -> Product:
         product.search_text = search_text_for(product.name, product.description)
     db.session.commit()
     return product
+
+
+def shop_catalogue(shop_id: int) -> list[Product]:
+    """Every product of a shop, withdrawn ones included: what the merchant manages."""
+    return list(db.session.scalars(sa.select(Product).where(Product.shop_id == shop_id)
+                                   .order_by(Product.name, Product.id)))

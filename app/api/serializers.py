@@ -1,0 +1,84 @@
+"""Domain objects as the JSON of the contract (../shared/api-v1.md): money in cents, times
+ISO-8601 with the town's offset. Shopper and merchant endpoints share these shapes."""
+from datetime import date
+
+from app.catalog.models import Product
+from app.orders.models import Checkout, Order
+from app.payments.providers import PaymentProvider
+from app.pickup.services import Slot
+from app.shops.models import Shop
+from app.shops.services import opening_hours_json
+from app.timeutil import iso
+
+
+def shop_json(shop: Shop) -> dict:
+    return {"slug": shop.slug, "name": shop.name, "address": shop.address, "phone": shop.phone,
+            "description": shop.description}
+
+
+def shop_detail_json(shop: Shop, today: date) -> dict:
+    return {**shop_json(shop),
+            "opening_hours": opening_hours_json(shop),
+            "pickup": {"slot_minutes": shop.slot_minutes, "seats_per_slot": shop.seats_per_slot,
+                       "prep_minutes": shop.prep_minutes, "hold_minutes": shop.hold_minutes},
+            # Past closures tell a client nothing about when it can come.
+            "closures": [{"start_date": c.start_date.isoformat(),
+                          "end_date": c.end_date.isoformat(), "reason": c.reason}
+                         for c in shop.closures if c.end_date >= today]}
+
+
+def slot_json(slot: Slot) -> dict:
+    return {"start": iso(slot.start), "end": iso(slot.end), "remaining": slot.remaining}
+
+
+def product_json(product: Product) -> dict:
+    return {"id": product.id, "shop": product.shop.slug, "name": product.name,
+            "description": product.description, "price_cents": product.price_cents,
+            "available": product.available}
+
+
+def merchant_product_json(product: Product) -> dict:
+    return {**product_json(product), "sku": product.sku, "stock": product.stock,
+            "active": product.active}
+
+
+def checkout_json(checkout: Checkout, provider: PaymentProvider, *, private: bool) -> dict:
+    """`private` adds what only the shopper who placed it may see: the orders' tracking
+    tokens and the payment details (a Stripe client secret, for one)."""
+    orders = []
+    for order in checkout.orders:
+        item = {"id": order.id, "shop": order.shop.slug, "slot": iso(order.slot_start),
+                "slot_end": iso(order.slot_end), "status": order.status,
+                "total_cents": order.total_cents}
+        if private:
+            item["tracking_token"] = order.tracking_token
+        orders.append(item)
+    data = {"id": checkout.id, "status": checkout.status, "total_cents": checkout.total_cents,
+            "hold_expires_at": iso(checkout.hold_expires_at), "orders": orders}
+    if private:
+        data["payment"] = provider.checkout_payment(checkout.id, checkout.total_cents)
+    return data
+
+
+def order_json(order: Order) -> dict:
+    confirmed = all(line.confirmed_quantity is not None for line in order.lines)
+    return {
+        "id": order.id, "status": order.status, "shop": order.shop.slug,
+        "shop_name": order.shop.name, "shop_address": order.shop.address,
+        "shop_phone": order.shop.phone,
+        "slot": iso(order.slot_start), "slot_end": iso(order.slot_end),
+        "total_cents": order.total_cents,
+        # What collecting it will charge; known once the shop has checked the lines.
+        "confirmed_total_cents": order.confirmed_total_cents if confirmed else None,
+        "cancel_reason": order.cancel_reason, "created_at": iso(order.created_at),
+        "lines": [{"id": line.id, "product_id": line.product_id, "name": line.name,
+                   "quantity": line.quantity, "confirmed_quantity": line.confirmed_quantity,
+                   "unit_price_cents": line.unit_price_cents} for line in order.lines],
+        "events": [{"type": event.type, "at": iso(event.at), "note": event.note}
+                   for event in order.events],
+    }
+
+
+def merchant_order_json(order: Order) -> dict:
+    return {**order_json(order),
+            "customer": {"name": order.customer.name, "phone": order.customer.phone}}
