@@ -1,13 +1,315 @@
-from flask import Blueprint
+"""The shopper's pages: shops, search, cart, checkout, payment, tracking.
+
+Thin callers: the services decide (stock, slots, payment, cancellation); these routes
+build the same requests as the JSON API and put each DomainError back on the field it
+names, or at the top of the page.
+"""
+import re
+import uuid
+from datetime import timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from app import clock, payments_provider
+from app.catalog.models import Product
+from app.catalog.services import search_products
+from app.errors import DomainError, NotFound
+from app.extensions import db
+from app.orders import services as orders
+from app.orders.models import CHECKOUT_EXPIRED, CHECKOUT_PLACED, PENDING_PAYMENT, PLACED
+from app.orders.requests import parse_checkout
+from app.orders.transitions import STATE_LABELS
+from app.phone import display_phone
+from app.pickup.services import next_bookable_slots
+from app.shops.services import get_shop, list_shops
+from app.templating import DAY_NAMES
+from app.timeutil import iso, local_today
+from app.web import cart
+from app.web.forms import (AddToCartForm, CancelOrderForm, CartLineForm, PaymentForm,
+                           RemoveLineForm, SearchForm, checkout_form, slot_field_name)
 
 bp = Blueprint("web", __name__)
 
+SLOT_DAYS = 3          # days of slots on the checkout page: enough choice, a light page
+NEXT_PICKUPS = 4       # pickup times shown on a shop's page
+MAX_PAGE = 1000
+ORDER_FIELD = re.compile(r"^orders\[(\d+)\]\.(shop|slot|lines\[(\d+)\]\.\w+)$")
+EVENT_LABELS = {**STATE_LABELS, "line_short": "article manquant"}
+
+@bp.app_context_processor
+def cart_badge():
+    return {"cart_count": cart.item_count()}
+
+
+bp.add_app_template_filter(display_phone, "phone")  # '+33471091234' -> '04 71 09 12 34'
+
+
+def _page() -> int:
+    page = request.args.get("page", "1")
+    return min(int(page), MAX_PAGE) if page.isdigit() and int(page) >= 1 else 1
+
+
+def _safe_next(target: str | None, fallback: str) -> str:
+    """Only back to a page of this site (no open redirect through the add-to-cart form)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return fallback
+
+
+# --- browsing ---------------------------------------------------------------------------
 
 @bp.get("/")
 def home():
-    return "Comptoir"
+    return render_template("web/home.html", shops=list_shops(), search=SearchForm())
 
 
-@bp.get("/panier")
-def cart():
-    return "panier"
+@bp.get("/recherche")
+def search():
+    form = SearchForm(request.args)
+    q = form.q.data if form.validate() and form.q.data else ""
+    results = search_products(q=q, page=_page()) if q.strip() else None
+    return render_template("web/search.html", search=form, q=q, results=results,
+                           page=_page())
+
+
+@bp.get("/boutiques/<slug>")
+def shop(slug):
+    try:
+        shop = get_shop(slug)
+    except NotFound:
+        abort(404)
+    now = clock()
+    upcoming = next_bookable_slots(shop, now, days=1)
+    next_slots = upcoming[0][1][:NEXT_PICKUPS] if upcoming else []
+    today = local_today(now)
+    return render_template(
+        "web/shop.html", shop=shop, products=search_products(shop_slug=shop.slug, page=_page()),
+        page=_page(), day_names=DAY_NAMES, next_slots=next_slots,
+        closures=[c for c in shop.closures if c.end_date >= today])
+
+
+# --- cart -------------------------------------------------------------------------------
+
+@bp.post("/panier/ajouter")
+def add_to_cart():
+    form = AddToCartForm()
+    back = _safe_next(form.next.data, url_for(".cart"))
+    if not form.validate():
+        flash(next(iter(form.errors.values()))[0], "error")
+        return redirect(back)
+    product = db.session.get(Product, int(form.product_id.data))
+    if product is None or not product.active or not product.shop.active:
+        flash(_("Ce produit n'est plus en vente."), "error")
+    elif not product.available:
+        flash(_("« %(name)s » est épuisé pour le moment.", name=product.name), "error")
+    elif not cart.add(product.id, form.quantity.data):
+        flash(_("Votre panier est plein : commandez d'abord ce qu'il contient."), "error")
+    else:
+        flash(_("« %(name)s » ajouté au panier.", name=product.name), "success")
+    return redirect(back)
+
+
+@bp.get("/panier", endpoint="cart")
+def show_cart():
+    return render_template("web/cart.html", view=cart.load())
+
+
+@bp.post("/panier/modifier")
+def update_cart_line():
+    form = CartLineForm()
+    if form.validate():
+        cart.set_quantity(int(form.product_id.data), form.quantity.data)
+    else:
+        flash(next(iter(form.errors.values()))[0], "error")
+    return redirect(url_for(".cart"))
+
+
+@bp.post("/panier/retirer")
+def remove_cart_line():
+    form = RemoveLineForm()
+    if form.validate():
+        cart.remove([int(form.product_id.data)])
+        flash(_("Article retiré du panier."), "success")
+    return redirect(url_for(".cart"))
+
+
+# --- checkout ---------------------------------------------------------------------------
+
+def _new_idempotency_key() -> str:
+    return f"web-{uuid.uuid4().hex}"
+
+
+def _checkout_payload(form, view: cart.CartView) -> dict:
+    """The body of the API's POST /checkouts, so that both go through the same rules."""
+    customer = {"name": form.name.data, "phone": form.phone.data}
+    if (form.email.data or "").strip():
+        customer["email"] = form.email.data
+    return {"customer": customer,
+            "orders": [{"shop": group.shop.slug,
+                        "slot": form[slot_field_name(group.shop.id)].data,
+                        "lines": [{"product_id": line.product_id, "quantity": line.quantity}
+                                  for line in group.lines]}
+                       for group in view.groups]}
+
+
+class PageErrors:
+    """Where each service error goes on the checkout page."""
+
+    def __init__(self):
+        self.top: list[str] = []
+        self.shops: dict[int, list[str]] = {}   # shop id -> errors
+        self.lines: dict[int, list[str]] = {}   # product id -> errors
+
+    def place(self, error: DomainError, form, view) -> None:
+        customer_fields = {"customer.name": form.name, "customer.phone": form.phone,
+                           "customer.email": form.email}
+        target = customer_fields.get(error.field or "")
+        match = ORDER_FIELD.match(error.field or "")
+        if target is None and match and int(match[1]) < len(view.groups):
+            group = view.groups[int(match[1])]
+            if match[2] == "slot":
+                target = form[slot_field_name(group.shop.id)]
+            elif match[3] is not None and int(match[3]) < len(group.lines):
+                self.lines.setdefault(group.lines[int(match[3])].product_id, []) \
+                    .append(error.message)
+                return
+            else:
+                self.shops.setdefault(group.shop.id, []).append(error.message)
+                return
+        if target is not None:
+            target.errors = [*target.errors, error.message]
+        else:
+            self.top.append(error.message)
+
+
+@bp.route("/commande", methods=["GET", "POST"])
+def checkout():
+    view = cart.load()
+    if view.empty:
+        flash(_("Votre panier est vide."), "error")
+        return redirect(url_for(".cart"))
+    if view.orphans:
+        flash(_("Retirez d'abord les articles qui ne sont plus en vente."), "error")
+        return redirect(url_for(".cart"))
+    form = checkout_form([group.shop.id for group in view.groups])
+    errors, status = PageErrors(), 200
+    if request.method == "GET":
+        form.idempotency_key.data = _new_idempotency_key()
+    elif not form.validate():
+        status = 422
+        if form.idempotency_key.errors:  # missing or tampered with: start a fresh attempt
+            form.idempotency_key.data = _new_idempotency_key()
+            errors.top.append(_("Le formulaire a expiré : vérifiez-le et validez à nouveau."))
+    else:
+        payload = _checkout_payload(form, view)
+        try:
+            result = orders.create_checkout(parse_checkout(payload), now=clock(),
+                                            provider=payments_provider(), payload=payload,
+                                            idempotency_key=form.idempotency_key.data)
+        except DomainError as error:
+            errors.place(error, form, view)
+            status = error.status
+            if error.code == "idempotency_key_reused":
+                form.idempotency_key.data = _new_idempotency_key()
+        else:
+            cart.remember_checkout(result.checkout.id)
+            return redirect(url_for(".payment", checkout_id=result.checkout.id))
+    now = clock()
+    slots = {group.shop.id: next_bookable_slots(group.shop, now, days=SLOT_DAYS)
+             for group in view.groups}
+    today = local_today(now)
+    return render_template("web/checkout.html", view=view, form=form, slots=slots,
+                           errors=errors, today=today, tomorrow=today + timedelta(days=1),
+                           iso=iso, slot_field_name=slot_field_name), status
+
+
+# --- payment ----------------------------------------------------------------------------
+
+def _own_checkout(checkout_id: int):
+    """A checkout made in this browser; anyone else's does not exist here."""
+    if not cart.owns_checkout(checkout_id):
+        abort(404)
+    try:
+        return orders.get_checkout(checkout_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.route("/commande/<int:checkout_id>/paiement", methods=["GET", "POST"])
+def payment(checkout_id):
+    checkout = _own_checkout(checkout_id)
+    if checkout.status == CHECKOUT_PLACED:
+        return redirect(url_for(".thanks", checkout_id=checkout.id))
+    provider = payments_provider()
+    form = PaymentForm()
+    top_errors, status = [], 200
+    if request.method == "POST":
+        if form.validate():
+            try:
+                orders.pay_checkout(checkout.id, form.payment_method.data, now=clock(),
+                                    provider=provider)
+            except DomainError as error:
+                status = error.status
+                if error.code == "hold_expired":
+                    pass  # the page says so in its own words, below
+                elif error.field == "payment_method":
+                    form.payment_method.errors = [*form.payment_method.errors, error.message]
+                else:
+                    top_errors.append(error.message)
+            else:
+                cart.remove({line.product_id for order in checkout.orders
+                                    for line in order.lines})
+                return redirect(url_for(".thanks", checkout_id=checkout.id))
+        else:
+            status = 422
+        db.session.refresh(checkout)
+    now = clock()
+    seconds_left = max(0, int((checkout.hold_expires_at - now).total_seconds()))
+    expired = checkout.status == CHECKOUT_EXPIRED or seconds_left == 0
+    return render_template("web/payment.html", checkout=checkout, form=form,
+                           top_errors=top_errors, expired=expired, seconds_left=seconds_left,
+                           offline=provider.name == "offline"), status
+
+
+@bp.get("/commande/<int:checkout_id>/merci")
+def thanks(checkout_id):
+    checkout = _own_checkout(checkout_id)
+    if checkout.status != CHECKOUT_PLACED:
+        return redirect(url_for(".payment", checkout_id=checkout.id))
+    return render_template("web/thanks.html", checkout=checkout)
+
+
+# --- tracking ---------------------------------------------------------------------------
+
+def _tracked(token: str):
+    try:
+        return orders.tracked_order(token)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/suivi/<token>")
+def tracking(token):
+    order = _tracked(token)
+    # Shown while the service would accept it; cancel_by_shopper still has the last word.
+    cancellable = order.status in (PENDING_PAYMENT, PLACED)
+    return render_template("web/tracking.html", order=order, labels=STATE_LABELS,
+                           event_labels=EVENT_LABELS, cancellable=cancellable,
+                           cancel_form=CancelOrderForm())
+
+
+@bp.post("/suivi/<token>/annuler")
+def cancel_order(token):
+    order = _tracked(token)
+    if CancelOrderForm().validate():
+        try:
+            orders.cancel_by_shopper(order.id, token, now=clock(), provider=payments_provider())
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(_("Commande annulée : elle ne vous sera pas débitée."), "success")
+    return redirect(url_for(".tracking", token=token))
+
+
+from app.web import errors  # noqa: E402,F401  the site's error pages register on bp
