@@ -35,6 +35,7 @@ class Config:
     TWILIO_API_BASE = os.environ.get("TWILIO_API_BASE")
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = TIMEZONE
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # a checkout is a few KB; CSV imports go by CLI
     WTF_CSRF_TIME_LIMIT = None  # a phone left on the checkout page overnight must still submit
     # Bearer tokens of the merchant API stay valid this long.
     API_TOKEN_MAX_AGE = 30 * 24 * 3600

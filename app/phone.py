@@ -13,3 +13,14 @@ def normalize_phone(raw: str, *, field: str = "phone", region: str = "FR") -> st
         raise Invalid("Numéro de téléphone invalide (ex. 06 12 34 56 78).", field=field,
                       code="invalid_phone")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def display_phone(e164: str, *, region: str = "FR") -> str:
+    """As people of the town write it: '06 12 34 56 78'; foreign numbers stay international."""
+    try:
+        number = phonenumbers.parse(e164, region)
+    except phonenumbers.NumberParseException:
+        return e164
+    if phonenumbers.region_code_for_number(number) == region:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

@@ -2,6 +2,7 @@
 import sqlalchemy as sa
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.accounts.models import MANAGER, MERCHANT, ROLES, User
 from app.database import transaction
@@ -35,8 +36,15 @@ def create_user(*, email: str, password: str, role: str, shop_slug: str | None =
     return user
 
 
+# Checked when the e-mail is unknown, so that a wrong e-mail takes as long as a wrong
+# password and the answer time does not tell which accounts exist.
+_DUMMY_HASH = generate_password_hash("not-a-password")
+
+
 def authenticate(email: str, password: str) -> User:
     user = db.session.scalar(sa.select(User).where(User.email == (email or "").strip().lower()))
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password or "")
     if user is None or not user.check_password(password or ""):
         raise Unauthorized("E-mail ou mot de passe incorrect.", field="password",
                            code="bad_credentials")

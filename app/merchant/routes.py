@@ -1,3 +1,150 @@
-from flask import Blueprint
+"""The shop's pages: the day's queue and one order (confirm, ready, collect, cancel)."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app import clock, payments_provider
+from app.accounts.access import staff_pages
+from app.errors import DomainError, Invalid, NotFound
+from app.merchant import services
+from app.merchant.forms import CancelForm, confirm_form, line_field_name
+from app.money import euros
+from app.orders import services as orders
+from app.orders.models import CANCELLED, COLLECTED
+from app.orders.transitions import STATE_LABELS
+from app.timeutil import local, local_today
 
 bp = Blueprint("merchant", __name__, url_prefix="/marchand")
+# The manager has no queue of its own: send them to the town's figures.
+staff_pages(bp, allow=lambda user: not user.is_manager, otherwise="redirect")
+
+
+@bp.get("")
+def queue():
+    today = local_today(clock())
+    errors, status = [], 200
+    try:
+        day = services.parse_day(request.args.get("date"), today)
+    except Invalid as error:
+        errors.append(error.message)
+        day, status = today, 400
+    try:
+        state = services.parse_status(request.args.get("status"))
+    except Invalid as error:
+        errors.append(error.message)
+        state, status = None, 400
+    queue = services.shop_queue(current_user.shop_id, day, state)
+    previous_day, next_day = services.adjacent_days(day)
+    return render_template(
+        "merchant/queue.html", queue=queue, errors=errors, today=today,
+        shop=current_user.shop, states=[(s, STATE_LABELS[s]) for s in services.QUEUE_STATES],
+        previous_day=previous_day, next_day=next_day), status
+
+
+def _order_or_404(order_id: int):
+    try:
+        return services.shop_order(order_id, current_user.shop_id)
+    except NotFound:
+        abort(404)
+
+
+def _render_order(order, *, confirm=None, cancel=None, status=200):
+    actions = services.allowed_actions(order)
+    return render_template(
+        "merchant/order.html", order=order, actions=actions,
+        entry=services.queue_entry(order),
+        confirm_form=(confirm or confirm_form(order, formdata=None)) if "confirm" in actions
+        else None,
+        cancel_form=cancel or CancelForm(formdata=None),
+        event_labels=services.EVENT_LABELS, sms=services.order_sms(order.id),
+        sms_kinds=services.SMS_KIND_LABELS, sms_statuses=services.SMS_STATUS_LABELS,
+        line_field=lambda line: line_field_name(line.id),
+        queue_day=local(order.slot_start).date()), status
+
+
+def _back(order_id: int):
+    return redirect(url_for("merchant.order", order_id=order_id))
+
+
+def _refused(order_id: int, error: DomainError):
+    flash(error.message, "error")
+    return _back(order_id)
+
+
+@bp.get("/commandes/<int:order_id>")
+def order(order_id: int):
+    return _render_order(_order_or_404(order_id))
+
+
+@bp.post("/commandes/<int:order_id>/confirmer")
+def confirm(order_id: int):
+    order = _order_or_404(order_id)
+    form = confirm_form(order)
+    if not form.validate():
+        if "confirm" not in services.allowed_actions(order):
+            # A form left open in another tab: its errors no longer matter, the state does.
+            flash(_("Cette commande est %(state)s : plus rien à confirmer.",
+                    state=STATE_LABELS[order.status]), "error")
+            return _back(order_id)
+        return _render_order(order, confirm=form, status=422)
+    quantities = [(line.id, form[line_field_name(line.id)].data) for line in order.lines]
+    try:
+        order = orders.confirm_lines(order.id, current_user.shop_id, quantities, now=clock(),
+                                     provider=payments_provider())
+    except DomainError as error:
+        return _refused(order_id, error)
+    if order.status == CANCELLED:
+        flash(_("Aucun article disponible : commande annulée, le client est prévenu par SMS "
+                "et ne sera pas débité."), "info")
+    else:
+        flash(_("Commande confirmée, le client est prévenu par SMS. Total : %(total)s.",
+                total=euros(order.confirmed_total_cents)), "success")
+    return _back(order_id)
+
+
+# Ready and collect are bare buttons: CSRFProtect checks their token before we get here.
+@bp.post("/commandes/<int:order_id>/prete")
+def ready(order_id: int):
+    _order_or_404(order_id)
+    try:
+        orders.mark_ready(order_id, current_user.shop_id, now=clock())
+    except DomainError as error:
+        return _refused(order_id, error)
+    flash(_("Commande prête : le client est prévenu par SMS."), "success")
+    return _back(order_id)
+
+
+@bp.post("/commandes/<int:order_id>/remise")
+def collect(order_id: int):
+    already = _order_or_404(order_id).status == COLLECTED
+    try:
+        order = orders.collect(order_id, current_user.shop_id, now=clock(),
+                               provider=payments_provider())
+    except DomainError as error:
+        return _refused(order_id, error)
+    if already:
+        flash(_("Cette commande a déjà été remise au client : rien n'a été débité une "
+                "seconde fois."), "info")
+    else:
+        flash(_("Commande remise au client. Montant débité : %(total)s.",
+                total=euros(order.confirmed_total_cents)), "success")
+    return _back(order_id)
+
+
+@bp.post("/commandes/<int:order_id>/annuler")
+def cancel(order_id: int):
+    order = _order_or_404(order_id)
+    form = CancelForm()
+    if not form.validate():
+        return _render_order(order, cancel=form, status=422)
+    try:
+        orders.cancel_by_shop(order_id, current_user.shop_id, form.reason.data, now=clock(),
+                              provider=payments_provider())
+    except DomainError as error:
+        if error.field == "reason":
+            form.reason.errors.append(error.message)
+            return _render_order(order, cancel=form, status=422)
+        return _refused(order_id, error)
+    flash(_("Commande annulée : le client est prévenu par SMS et ne sera pas débité."),
+          "success")
+    return _back(order_id)

@@ -1,0 +1,34 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+
+from app.orders.models import Order
+
+
+class CancelForm(FlaskForm):
+    reason = TextAreaField(_l("Raison de l'annulation (envoyée au client)"), validators=[
+        DataRequired(message=_l("Indiquez la raison de l'annulation.")),
+        Length(max=300, message=_l("300 caractères au plus."))],
+        render_kw={"rows": 2, "maxlength": 300, "data-testid": "cancel-reason"})
+
+
+def line_field_name(line_id: int) -> str:
+    return f"line_{line_id}"
+
+
+def confirm_form(order: Order, **kwargs) -> FlaskForm:
+    """One number per line, 0..ordered, prefilled with the ordered quantity."""
+
+    class ConfirmForm(FlaskForm):
+        pass
+
+    for line in order.lines:
+        bounds = _l("Entre 0 et %(n)s.", n=line.quantity)
+        setattr(ConfirmForm, line_field_name(line.id), IntegerField(
+            _l("%(name)s — commandé : %(n)s", name=line.name, n=line.quantity),
+            default=line.quantity,
+            validators=[InputRequired(message=bounds), NumberRange(0, line.quantity, bounds)],
+            render_kw={"min": 0, "max": line.quantity, "inputmode": "numeric",
+                       "data-testid": f"confirmed-quantity-{line.id}"}))
+    return ConfirmForm(**kwargs)

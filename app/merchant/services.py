@@ -1,0 +1,162 @@
+"""What the shop's pages show: the day's queue, one order with its history and SMS.
+
+Read-only: every change goes through app.orders.services.
+"""
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from itertools import groupby
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_babel import lazy_gettext as _l
+
+from app.errors import Invalid, NotFound
+from app.extensions import db
+from app.notify.models import SmsMessage
+from app.orders import services as order_services
+from app.orders.models import (CANCELLED, COLLECTED, CONFIRMED, EXPIRED, ORDER_STATES,
+                               PENDING_PAYMENT, PLACED, READY, Order)
+from app.orders.transitions import ALLOWED, STATE_LABELS
+from app.phone import display_phone
+from app.timeutil import town_tz
+
+# Never paid: not the shop's business (the hold ran out or is still running).
+UNPAID = (PENDING_PAYMENT, EXPIRED)
+QUEUE_STATES = tuple(state for state in ORDER_STATES if state not in UNPAID)
+# Dates a person could mean; anything else is a typo (and keeps day arithmetic in range).
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+
+EVENT_LABELS = {**STATE_LABELS, "line_short": _l("quantité réduite")}
+SMS_KIND_LABELS = {"placed": _l("commande reçue"), "confirmed": _l("confirmation"),
+                   "short": _l("articles manquants"), "ready": _l("commande prête"),
+                   "reminder": _l("rappel"), "cancelled": _l("annulation"),
+                   "no_show": _l("non retirée")}
+SMS_STATUS_LABELS = {"queued": _l("en attente"), "sending": _l("en cours d'envoi"),
+                     "sent": _l("envoyé"), "failed": _l("échec")}
+
+
+def parse_day(value: str | None, today: date) -> date:
+    """?date=YYYY-MM-DD, today when absent."""
+    if not value:
+        return today
+    try:
+        day = datetime.strptime(value.strip(), "%Y-%m-%d").date()
+    except ValueError:
+        raise Invalid("Date invalide : utilisez le format AAAA-MM-JJ.", field="date") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise Invalid("Date hors des limites du calendrier.", field="date")
+    return day
+
+
+def adjacent_days(day: date) -> tuple[date | None, date | None]:
+    """The day before and the day after, for the page's links, within the calendar's limits."""
+    return (day - timedelta(days=1) if day > FIRST_DAY else None,
+            day + timedelta(days=1) if day < LAST_DAY else None)
+
+
+def parse_status(value: str | None) -> str | None:
+    if not value:
+        return None
+    if value not in QUEUE_STATES:
+        raise Invalid("Statut inconnu.", field="status")
+    return value
+
+
+def day_window(day: date) -> tuple[datetime, datetime]:
+    """The town's calendar day as a UTC interval [start, end): 23 or 25 hours when the
+    clocks change."""
+    tz = town_tz()
+    start = datetime.combine(day, time()).replace(tzinfo=tz)
+    end = datetime.combine(day + timedelta(days=1), time()).replace(tzinfo=tz)
+    return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
+
+
+def current_total_cents(order: Order) -> int:
+    """Ordered total until the shop confirms, then what the shopper will pay."""
+    if any(line.confirmed_quantity is not None for line in order.lines):
+        return order.confirmed_total_cents
+    return order.total_cents
+
+
+def allowed_actions(order: Order) -> set[str]:
+    """Which buttons the order's state allows, read from the one transitions table."""
+    allowed = ALLOWED.get(order.status, set())
+    return {name for name, to in (("confirm", CONFIRMED), ("ready", READY),
+                                  ("collect", COLLECTED), ("cancel", CANCELLED))
+            if to in allowed}
+
+
+@dataclass
+class QueueEntry:
+    order: Order
+    status_label: str
+    phone: str  # as people write it; the tel: link uses the E.164 number
+    lines_count: int
+    total_cents: int
+
+
+@dataclass
+class SlotGroup:
+    start: datetime
+    end: datetime
+    entries: list[QueueEntry]
+
+
+@dataclass
+class Queue:
+    day: date
+    status: str | None
+    slots: list[SlotGroup]
+    to_handle: int         # placed orders of the day: lines still to check
+    later_to_handle: int   # placed orders of the following days
+    next_day_to_handle: date | None
+
+
+def paid_orders_between(start: datetime, end: datetime) -> list[Order]:
+    """Every shop's orders paid for (or once paid) with a slot in [start, end), by slot."""
+    return list(db.session.scalars(
+        sa.select(Order)
+        .where(Order.slot_start >= start, Order.slot_start < end, Order.status.not_in(UNPAID))
+        .options(so.selectinload(Order.lines), so.joinedload(Order.customer),
+                 so.joinedload(Order.shop))
+        .order_by(Order.slot_start, Order.id)))
+
+
+def queue_entry(order: Order) -> QueueEntry:
+    return QueueEntry(order=order, status_label=STATE_LABELS[order.status],
+                      phone=display_phone(order.customer.phone), lines_count=len(order.lines),
+                      total_cents=current_total_cents(order))
+
+
+def shop_queue(shop_id: int, day: date, status: str | None = None) -> Queue:
+    orders = [order for order in order_services.shop_queue(shop_id, status=status, day=day)
+              if order.status not in UNPAID]
+    slots = []
+    for slot_start, group in groupby(orders, key=lambda order: order.slot_start):
+        entries = [queue_entry(order) for order in group]
+        slots.append(SlotGroup(slot_start, entries[0].order.slot_end, entries))
+    start, end = day_window(day)
+    placed = sa.select(sa.func.count(Order.id)).where(Order.shop_id == shop_id,
+                                                      Order.status == PLACED)
+    to_handle = db.session.scalar(placed.where(Order.slot_start >= start,
+                                               Order.slot_start < end))
+    later = db.session.scalar(placed.where(Order.slot_start >= end))
+    next_slot = db.session.scalar(
+        sa.select(sa.func.min(Order.slot_start))
+        .where(Order.shop_id == shop_id, Order.status == PLACED, Order.slot_start >= end))
+    next_day = next_slot.astimezone(town_tz()).date() if next_slot else None
+    return Queue(day=day, status=status, slots=slots, to_handle=to_handle,
+                 later_to_handle=later, next_day_to_handle=next_day)
+
+
+def shop_order(order_id: int, shop_id: int) -> Order:
+    """Another shop's order does not exist, as far as this shop can tell."""
+    order = db.session.get(Order, order_id)
+    if order is None or order.shop_id != shop_id or order.status in UNPAID:
+        raise NotFound("Commande introuvable.")
+    return order
+
+
+def order_sms(order_id: int) -> list[SmsMessage]:
+    return list(db.session.scalars(sa.select(SmsMessage).where(SmsMessage.order_id == order_id)
+                                   .order_by(SmsMessage.created_at, SmsMessage.id)))
