@@ -16,10 +16,15 @@ def database_url(raw: str | None) -> str:
     return raw
 
 
+def engine_options(uri: str) -> dict:
+    """A PostgreSQL restart must not cost one failed request per pooled connection, hence
+    the ping; a SQLite file has no connection to lose, and the ping would cost every request."""
+    return {} if uri.startswith("sqlite") else {"pool_pre_ping": True}
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     TOWN_NAME = os.environ.get("COMPTOIR_TOWN_NAME", "Le Puy-en-Velay")
     TIMEZONE = os.environ.get("COMPTOIR_TIMEZONE", "Europe/Paris")
     # Links in SMS must be absolute; requests are not around when the outbox is filled.

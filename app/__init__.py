@@ -6,7 +6,7 @@ from flask import Flask, current_app
 
 from app.database import configure_sqlite, utcnow
 from app.extensions import babel, csrf, db, login_manager, migrate
-from config import Config
+from config import Config, engine_options
 
 
 def create_app(config: type | dict | None = None) -> Flask:
@@ -17,6 +17,8 @@ def create_app(config: type | dict | None = None) -> Flask:
         app.config.update(config)
     elif config is not None:
         app.config.from_object(config)
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS",
+                          engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
     _ensure_instance_dir(app)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
 

@@ -5,13 +5,11 @@ from functools import wraps
 from pathlib import Path
 
 import click
-import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from app import clock
 from app.errors import DomainError
-from app.extensions import db
 from app.timeutil import iso, parse_instant
 
 

@@ -36,10 +36,30 @@ def is_sqlite() -> bool:
     return db.engine.dialect.name == "sqlite"
 
 
-def dialect_insert(model):
+def dialect_insert(model, dialect: str | None = None):
     """The INSERT of the database in use: both have ON CONFLICT … DO NOTHING / DO UPDATE."""
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    return dialect.insert(model)
+    dialect = dialect or db.engine.dialect.name
+    return (postgresql if dialect == "postgresql" else sqlite).insert(model)
+
+
+def built_once(build):
+    """A statement built once per database dialect, then only executed.
+
+    On the checkout's hot path, building SQLAlchemy constructs (and the ORM's unit of
+    work) costs more than running them: `build(dialect_name)` returns the statement, with
+    `bindparam`s for what varies, and execute() runs it on the session's connection (or the
+    one given, to spare the lookup on a run of statements), in the session's transaction."""
+    cache = {}
+
+    def execute(params, connection=None):
+        connection = connection or db.session.connection()
+        dialect = connection.dialect.name
+        statement = cache.get(dialect)
+        if statement is None:
+            statement = cache[dialect] = build(dialect)
+        return connection.execute(statement, params)
+
+    return execute
 
 
 def insert_ignore(model):

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from app.database import built_once
 from app.errors import Invalid, NotFound
 from app.extensions import db
 from app.catalog.models import Product
@@ -24,14 +25,21 @@ def search_text_for(name: str, description: str = "") -> str:
     return fold(f"{name} {description}")[:600]
 
 
-def take_stock(product_id: int, quantity: int) -> bool:
+def _build_take_stock(_dialect):
+    products = Product.__table__
+    return (sa.update(products)
+            .where(products.c.id == sa.bindparam("product_id"), products.c.active.is_(True),
+                   products.c.stock >= sa.bindparam("quantity"))
+            .values(stock=products.c.stock - sa.bindparam("quantity")))
+
+
+_take_stock = built_once(_build_take_stock)
+
+
+def take_stock(product_id: int, quantity: int, connection=None) -> bool:
     """Decrement if enough is left; the database settles races for the last units."""
-    result = db.session.execute(
-        sa.update(Product)
-        .where(Product.id == product_id, Product.active.is_(True), Product.stock >= quantity)
-        .values(stock=Product.stock - quantity)
-        .execution_options(synchronize_session=False))
-    return result.rowcount == 1
+    return _take_stock({"product_id": product_id, "quantity": quantity},
+                       connection).rowcount == 1
 
 
 def return_stock(product_id: int, quantity: int) -> None:

@@ -7,29 +7,25 @@ import hashlib
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from sqlalchemy.exc import IntegrityError
 
-from app.catalog.models import Product
-from app.catalog.services import mark_sold_out, take_stock
-from app.database import dialect_insert, for_update, transaction
+from app.catalog.services import mark_sold_out
+from app.database import for_update, transaction
 from app.errors import Conflict, Invalid, NotFound, PaymentDeclined
 from app.extensions import db
 from app.orders.models import (CANCELLED, CHECKOUT_EXPIRED, CHECKOUT_PENDING, CHECKOUT_PLACED,
-                               COLLECTED, CONFIRMED, ORDER_STATES, PENDING_PAYMENT, PLACED, READY,
-                               Checkout, Customer, Order, OrderLine)
+                               COLLECTED, CONFIRMED, NEVER_PAID, ORDER_STATES, PENDING_PAYMENT, PLACED, READY,
+                               Checkout, Order)
+from app.orders.holds import SHOPPER, hold_basket
 from app.orders.requests import CheckoutRequest
 from app.orders.transitions import record_event, transition
 from app.payments import services as payments
 from app.payments.providers import OFFLINE_METHODS, PaymentProvider
-from app.pickup.services import offered_slot, take_seat
-from app.shops.models import Shop
-from app.timeutil import town_tz
-
-SHOPPER = "shopper"
+from app.timeutil import day_bounds
 
 
 def shop_actor(shop_id: int) -> str:
@@ -38,8 +34,13 @@ def shop_actor(shop_id: int) -> str:
 
 @dataclass
 class CheckoutResult:
-    checkout: Checkout
+    checkout_id: int
     replayed: bool  # True when an Idempotency-Key brought back an earlier answer
+
+    @property
+    def checkout(self) -> Checkout:
+        """Loaded when a caller shows it, not as part of the hold."""
+        return db.session.get(Checkout, self.checkout_id)
 
 
 def _request_hash(payload) -> str:
@@ -54,20 +55,23 @@ def _replay(key: str, request_hash: str) -> CheckoutResult | None:
     if existing.request_hash != request_hash:
         raise Conflict("Cette clé d'idempotence a déjà servi pour une autre demande.",
                        field="Idempotency-Key", code="idempotency_key_reused")
-    return CheckoutResult(existing, replayed=True)
+    return CheckoutResult(existing.id, replayed=True)
 
 
 def create_checkout(request: CheckoutRequest, *, now: datetime, provider: PaymentProvider,
                     payload=None, idempotency_key: str | None = None) -> CheckoutResult:
     """Hold stock and a seat at each shop until hold_expires_at; nothing is written on error."""
-    request_hash = _request_hash(payload) if payload is not None else None
+    # Only a replay needs to compare bodies.
+    request_hash = _request_hash(payload) if idempotency_key and payload is not None else None
     if idempotency_key:
         replay = _replay(idempotency_key, request_hash)
         if replay:
             return replay
     try:
         with transaction():
-            checkout = _hold_basket(request, now, provider, idempotency_key, request_hash)
+            checkout_id = hold_basket(request, now=now, provider_name=provider.name,
+                                      idempotency_key=idempotency_key,
+                                      request_hash=request_hash)
     except IntegrityError:
         # Another request with the same Idempotency-Key won the race: give its answer.
         if idempotency_key:
@@ -75,84 +79,7 @@ def create_checkout(request: CheckoutRequest, *, now: datetime, provider: Paymen
             if replay:
                 return replay
         raise
-    return CheckoutResult(checkout, replayed=False)
-
-
-def _hold_basket(request, now, provider, idempotency_key, request_hash) -> Checkout:
-    # Hours and closures come with the shops: the slot check needs them (2 queries, not 2 per shop).
-    shops = {shop.slug: shop for shop in db.session.scalars(
-        sa.select(Shop).where(Shop.slug.in_([o.shop for o in request.orders]))
-        .options(so.selectinload(Shop.hours), so.selectinload(Shop.closures)))}
-    wanted = [line.product_id for o in request.orders for line in o.lines]
-    products = {p.id: p for p in db.session.scalars(sa.select(Product)
-                                                    .where(Product.id.in_(wanted)))}
-    slots = {}
-    for order in request.orders:
-        shop = shops.get(order.shop)
-        if shop is None or not shop.active:
-            raise Invalid("Boutique inconnue.", field=f"{order.field}.shop", code="unknown_shop")
-        for line in order.lines:
-            product = products.get(line.product_id)
-            if product is None or product.shop_id != shop.id or not product.active:
-                raise Invalid("Ce produit n'est pas en vente dans cette boutique.",
-                              field=f"{line.field}.product_id", code="unknown_product")
-        # Seats left are not read here: take_seat's conditional UPDATE is what decides.
-        slots[order.shop] = offered_slot(shop, order.slot, now, field=f"{order.field}.slot",
-                                         count_seats=False)
-
-    customer_id = _customer(request, now)
-    total = sum(products[line.product_id].price_cents * line.quantity
-                for order in request.orders for line in order.lines)
-    hold = min(shops[o.shop].hold_minutes for o in request.orders)
-    checkout = Checkout(customer_id=customer_id, status=CHECKOUT_PENDING, total_cents=total,
-                        hold_expires_at=now + timedelta(minutes=hold),
-                        idempotency_key=idempotency_key, request_hash=request_hash,
-                        payment_provider=provider.name, created_at=now)
-    db.session.add(checkout)
-    db.session.flush()  # a duplicate Idempotency-Key stops here, before any stock moves
-
-    all_lines = sorted((line for o in request.orders for line in o.lines),
-                       key=lambda line: line.product_id)
-    for line in all_lines:
-        if not take_stock(line.product_id, line.quantity):
-            left = db.session.scalar(sa.select(Product.stock)
-                                     .where(Product.id == line.product_id))
-            raise Conflict(f"Plus que {left} en stock pour « {products[line.product_id].name} ».",
-                           field=f"{line.field}.quantity", code="out_of_stock")
-    for order in sorted(request.orders, key=lambda o: (shops[o.shop].id, o.slot)):
-        take_seat(shops[order.shop], slots[order.shop].start, field=f"{order.field}.slot")
-
-    placed = []
-    for order_request in request.orders:
-        shop, slot = shops[order_request.shop], slots[order_request.shop]
-        order = Order(checkout=checkout, shop_id=shop.id, customer_id=customer_id,
-                      status=PENDING_PAYMENT, slot_start=slot.start, slot_end=slot.end,
-                      tracking_token=secrets.token_urlsafe(16), created_at=now,
-                      total_cents=sum(products[l.product_id].price_cents * l.quantity
-                                      for l in order_request.lines))
-        db.session.add(order)
-        for line in order_request.lines:
-            product = products[line.product_id]
-            order.lines.append(OrderLine(product_id=product.id, name=product.name,
-                                         unit_price_cents=product.price_cents,
-                                         quantity=line.quantity))
-        placed.append(order)
-    db.session.flush()  # every order and line in one go
-    for order in placed:
-        record_event(order, PENDING_PAYMENT, actor=SHOPPER, now=now, note="panier réservé")
-    return checkout
-
-
-def _customer(request: CheckoutRequest, now: datetime) -> int:
-    """The shopper's id, known by phone; the latest name (and e-mail, if given) wins.
-    One upsert statement: a checkout is the hot path."""
-    upsert = dialect_insert(Customer).values(phone=request.phone, name=request.name,
-                                             email=request.email, created_at=now)
-    return db.session.execute(upsert.on_conflict_do_update(
-        index_elements=[Customer.phone],
-        set_={"name": upsert.excluded.name,
-              "email": sa.func.coalesce(upsert.excluded.email, Customer.email)})
-        .returning(Customer.id)).scalar_one()
+    return CheckoutResult(checkout_id, replayed=False)
 
 
 def get_checkout(checkout_id: int) -> Checkout:
@@ -364,19 +291,20 @@ TO_HANDLE = (PLACED, CONFIRMED, READY)
 
 def shop_queue(shop_id: int, *, status: str | None = None, day: date | None = None) -> list[Order]:
     """The shop's orders by slot. By default those still to handle, whatever the day; for
-    a given (town) day, all of that day's orders unless `status` narrows them."""
+    a given (town) day, all of that day's paid orders unless `status` narrows them
+    (unpaid baskets only when asked for by status)."""
     if status is not None and status not in ORDER_STATES:
         raise Invalid(f"État inconnu ; au choix : {', '.join(ORDER_STATES)}.", field="status")
     query = (sa.select(Order).where(Order.shop_id == shop_id)
              .options(so.selectinload(Order.lines), so.selectinload(Order.events),
                       so.joinedload(Order.customer)))
     if day is not None:
-        tz = town_tz()
-        query = query.where(Order.slot_start >= datetime.combine(day, time(), tzinfo=tz),
-                            Order.slot_start < datetime.combine(day + timedelta(days=1), time(),
-                                                                tzinfo=tz))
+        start, end = day_bounds(day)
+        query = query.where(Order.slot_start >= start, Order.slot_start < end)
     if status is not None:
         query = query.where(Order.status == status)
     elif day is None:
         query = query.where(Order.status.in_(TO_HANDLE))
+    else:
+        query = query.where(Order.status.not_in(NEVER_PAID))
     return list(db.session.scalars(query.order_by(Order.slot_start, Order.id)))

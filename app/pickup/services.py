@@ -4,11 +4,11 @@ from datetime import date, datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
-from app.database import dialect_insert
+from app.database import built_once, dialect_insert
 from app.errors import Conflict, Invalid
 from app.extensions import db
 from app.pickup.models import SlotSeats
-from app.shops.models import Shop
+from app.shops.models import Closure, OpeningHours, Shop
 from app.timeutil import local, local_today, town_tz
 
 BOOKING_HORIZON_DAYS = 30  # slots are offered this far ahead, no further
@@ -78,38 +78,62 @@ def next_bookable_slots(shop: Shop, now: datetime, *, days: int = 7) -> list[tup
     return found
 
 
-def offered_slot(shop: Shop, start: datetime, now: datetime, *, field: str,
+def _slot_at(shop, start: datetime) -> tuple[datetime, datetime] | None:
+    """The slot of the shop's grid that starts exactly at `start`, if there is one:
+    the same grid as _day_slots, checked without listing the whole day."""
+    day = local(start).date()
+    if any(c.start_date <= day <= c.end_date for c in shop.closures):
+        return None
+    tz, step = town_tz(), timedelta(minutes=shop.slot_minutes)
+    for hours in shop.hours:
+        if hours.weekday != day.weekday():
+            continue
+        opens = datetime.combine(day, hours.opens, tzinfo=tz).astimezone(timezone.utc)
+        closes = datetime.combine(day, hours.closes, tzinfo=tz).astimezone(timezone.utc)
+        if opens <= start and start + step <= closes and (start - opens) % step == timedelta(0):
+            return start, start + step
+    return None
+
+
+def offered_slot(shop, start: datetime, now: datetime, *, field: str,
                  count_seats: bool = True) -> Slot:
     """The slot starting at `start` if it is offered now; 422 if it never is, 409 if full.
     count_seats=False skips the seat count (remaining is then the capacity): for a caller
     that books with take_seat, whose conditional UPDATE decides anyway."""
-    day = local(start).date()
-    for s, e in _day_slots(shop, day):
-        if s == start:
-            if s < now + timedelta(minutes=shop.prep_minutes) or day > local_today(now) + \
-                    timedelta(days=BOOKING_HORIZON_DAYS):
-                break
-            if not count_seats:
-                return Slot(s, e, shop.seats_per_slot)
-            remaining = shop.seats_per_slot - _taken(shop, [s]).get(s, 0)
-            if remaining <= 0:
-                raise Conflict("Ce créneau est complet, choisissez-en un autre.", field=field,
-                               code="slot_full")
-            return Slot(s, e, remaining)
-    raise Invalid("Ce créneau n'est pas proposé par la boutique.", field=field,
-                  code="slot_unavailable")
+    slot = _slot_at(shop, start)
+    too_late_or_far = slot is None or not (
+        now + timedelta(minutes=shop.prep_minutes) <= start
+        and local(start).date() <= local_today(now) + timedelta(days=BOOKING_HORIZON_DAYS))
+    if too_late_or_far:
+        raise Invalid("Ce créneau n'est pas proposé par la boutique.", field=field,
+                      code="slot_unavailable")
+    remaining = shop.seats_per_slot
+    if count_seats:
+        remaining -= _taken(shop, [start]).get(start, 0)
+        if remaining <= 0:
+            raise Conflict("Ce créneau est complet, choisissez-en un autre.", field=field,
+                           code="slot_full")
+    return Slot(slot[0], slot[1], remaining)
 
 
-def take_seat(shop: Shop, start: datetime, *, field: str) -> None:
-    """Take one seat; the database settles the race for the last one.
+def _build_take_seat(dialect):
+    """The first booking creates the row, the next ones add one only while seats are left
+    (a conflicting row is locked and re-checked, so no two take the last seat)."""
+    seats = SlotSeats.__table__
+    upsert = dialect_insert(seats, dialect).values(
+        shop_id=sa.bindparam("shop_id"), slot_start=sa.bindparam("slot_start"), taken=1)
+    return upsert.on_conflict_do_update(
+        index_elements=[seats.c.shop_id, seats.c.slot_start], set_={"taken": seats.c.taken + 1},
+        where=seats.c.taken < sa.bindparam("capacity")).returning(seats.c.taken)
 
-    One statement: the first booking creates the row, the next ones add one only while
-    seats are left (a conflicting row is locked and re-checked, so no two take the last)."""
-    upsert = dialect_insert(SlotSeats).values(shop_id=shop.id, slot_start=start, taken=1)
-    taken = db.session.execute(upsert.on_conflict_do_update(
-        index_elements=[SlotSeats.shop_id, SlotSeats.slot_start],
-        set_={"taken": SlotSeats.taken + 1}, where=SlotSeats.taken < shop.seats_per_slot)
-        .returning(SlotSeats.taken)).scalar_one_or_none()
+
+_take_seat = built_once(_build_take_seat)
+
+
+def take_seat(shop, start: datetime, *, field: str, connection=None) -> None:
+    """Take one seat in one statement; the database settles the race for the last one."""
+    taken = _take_seat({"shop_id": shop.id, "slot_start": start,
+                        "capacity": shop.seats_per_slot}, connection).scalar_one_or_none()
     if taken is None:
         raise Conflict("Ce créneau est complet, choisissez-en un autre.", field=field,
                        code="slot_full")
@@ -120,3 +144,55 @@ def release_seat(shop_id: int, start: datetime) -> None:
         sa.update(SlotSeats)
         .where(SlotSeats.shop_id == shop_id, SlotSeats.slot_start == start, SlotSeats.taken > 0)
         .values(taken=SlotSeats.taken - 1))
+
+
+@dataclass
+class Schedule:
+    """What the slot rules need of a shop, read without the ORM on the checkout's hot path.
+    Duck-types Shop for _slot_at, offered_slot and take_seat."""
+    id: int
+    slug: str
+    active: bool
+    slot_minutes: int
+    seats_per_slot: int
+    prep_minutes: int
+    hold_minutes: int
+    hours: list
+    closures: list
+
+
+def _build_schedules(_dialect):
+    shops, hours = Shop.__table__, OpeningHours.__table__
+    return (sa.select(shops.c.id, shops.c.slug, shops.c.active, shops.c.slot_minutes,
+                      shops.c.seats_per_slot, shops.c.prep_minutes, shops.c.hold_minutes,
+                      hours.c.weekday, hours.c.opens, hours.c.closes)
+            .select_from(shops.outerjoin(hours, hours.c.shop_id == shops.c.id))
+            .where(shops.c.slug.in_(sa.bindparam("slugs", expanding=True))))
+
+
+def _build_closures(_dialect):
+    closures = Closure.__table__
+    return (sa.select(closures.c.shop_id, closures.c.start_date, closures.c.end_date)
+            .where(closures.c.shop_id.in_(sa.bindparam("shop_ids", expanding=True)),
+                   closures.c.end_date >= sa.bindparam("today")))
+
+
+_schedules, _closures = built_once(_build_schedules), built_once(_build_closures)
+
+
+def load_schedules(slugs: list[str], now: datetime, connection=None) -> dict[str, Schedule]:
+    """Shops by slug with their opening hours and coming closures: two queries in all."""
+    schedules: dict[str, Schedule] = {}
+    for row in _schedules({"slugs": slugs}, connection):
+        schedule = schedules.get(row.slug)
+        if schedule is None:
+            schedule = schedules[row.slug] = Schedule(
+                row.id, row.slug, row.active, row.slot_minutes, row.seats_per_slot,
+                row.prep_minutes, row.hold_minutes, [], [])
+        if row.weekday is not None:
+            schedule.hours.append(row)
+    if schedules:
+        by_id = {s.id: s for s in schedules.values()}
+        for row in _closures({"shop_ids": list(by_id), "today": local_today(now)}, connection):
+            by_id[row.shop_id].closures.append(row)
+    return schedules

@@ -312,4 +312,4 @@ def cancel_order(token):
     return redirect(url_for(".tracking", token=token))
 
 
-from app.web import errors  # noqa: E402,F401  the site's error pages register on bp
+from app.web import errors as _error_pages  # noqa: E402,F401  the error pages register on bp
