@@ -1,5 +1,5 @@
 """The town's clock: everything is stored in UTC and shown in the town's time zone."""
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -28,3 +28,12 @@ def parse_instant(value: str) -> datetime:
 def iso(dt: datetime | None) -> str | None:
     """ISO-8601 in the town's time zone, with its offset, to the second."""
     return None if dt is None else local(dt).isoformat(timespec="seconds")
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The town's calendar day as a UTC interval [start, end): 23 or 25 hours when the
+    clocks change."""
+    tz = town_tz()
+    start = datetime.combine(day, time(), tzinfo=tz)
+    end = datetime.combine(day + timedelta(days=1), time(), tzinfo=tz)
+    return start.astimezone(timezone.utc), end.astimezone(timezone.utc)

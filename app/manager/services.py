@@ -6,7 +6,8 @@ import sqlalchemy as sa
 
 from app.catalog.models import Product
 from app.extensions import db
-from app.merchant.services import QueueEntry, day_window, paid_orders_between, queue_entry
+from app.merchant.services import QueueEntry, paid_orders_between, queue_entry
+from app.timeutil import day_bounds
 from app.orders.models import CANCELLED, COLLECTED, CONFIRMED, NO_SHOW, PLACED, READY
 from app.shops.models import Shop
 
@@ -44,7 +45,7 @@ def town_day(day: date) -> TownDay:
         sa.select(Product.shop_id, sa.func.count(Product.id)).group_by(Product.shop_id)).all())
     rows = {shop.id: ShopRow(shop, products.get(shop.id, 0))
             for shop in db.session.scalars(sa.select(Shop).order_by(Shop.name))}
-    entries = [queue_entry(order) for order in paid_orders_between(*day_window(day))]
+    entries = [queue_entry(order) for order in paid_orders_between(*day_bounds(day))]
     totals = DayTotals()
     for entry in entries:
         order, row = entry.order, rows[entry.order.shop_id]

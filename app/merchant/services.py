@@ -3,7 +3,7 @@
 Read-only: every change goes through app.orders.services.
 """
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta
 from itertools import groupby
 
 import sqlalchemy as sa
@@ -14,15 +14,14 @@ from app.errors import Invalid, NotFound
 from app.extensions import db
 from app.notify.models import SmsMessage
 from app.orders import services as order_services
-from app.orders.models import (CANCELLED, COLLECTED, CONFIRMED, EXPIRED, ORDER_STATES,
-                               PENDING_PAYMENT, PLACED, READY, Order)
+from app.orders.models import (CANCELLED, COLLECTED, CONFIRMED, NEVER_PAID, ORDER_STATES,
+                               PLACED, READY, Order)
 from app.orders.transitions import ALLOWED, STATE_LABELS
 from app.phone import display_phone
-from app.timeutil import town_tz
+from app.timeutil import day_bounds, town_tz
 
 # Never paid: not the shop's business (the hold ran out or is still running).
-UNPAID = (PENDING_PAYMENT, EXPIRED)
-QUEUE_STATES = tuple(state for state in ORDER_STATES if state not in UNPAID)
+QUEUE_STATES = tuple(state for state in ORDER_STATES if state not in NEVER_PAID)
 # Dates a person could mean; anything else is a typo (and keeps day arithmetic in range).
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
 
@@ -60,15 +59,6 @@ def parse_status(value: str | None) -> str | None:
     if value not in QUEUE_STATES:
         raise Invalid("Statut inconnu.", field="status")
     return value
-
-
-def day_window(day: date) -> tuple[datetime, datetime]:
-    """The town's calendar day as a UTC interval [start, end): 23 or 25 hours when the
-    clocks change."""
-    tz = town_tz()
-    start = datetime.combine(day, time()).replace(tzinfo=tz)
-    end = datetime.combine(day + timedelta(days=1), time()).replace(tzinfo=tz)
-    return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
 
 
 def current_total_cents(order: Order) -> int:
@@ -116,7 +106,7 @@ def paid_orders_between(start: datetime, end: datetime) -> list[Order]:
     """Every shop's orders paid for (or once paid) with a slot in [start, end), by slot."""
     return list(db.session.scalars(
         sa.select(Order)
-        .where(Order.slot_start >= start, Order.slot_start < end, Order.status.not_in(UNPAID))
+        .where(Order.slot_start >= start, Order.slot_start < end, Order.status.not_in(NEVER_PAID))
         .options(so.selectinload(Order.lines), so.joinedload(Order.customer),
                  so.joinedload(Order.shop))
         .order_by(Order.slot_start, Order.id)))
@@ -129,13 +119,12 @@ def queue_entry(order: Order) -> QueueEntry:
 
 
 def shop_queue(shop_id: int, day: date, status: str | None = None) -> Queue:
-    orders = [order for order in order_services.shop_queue(shop_id, status=status, day=day)
-              if order.status not in UNPAID]
+    orders = order_services.shop_queue(shop_id, status=status, day=day)
     slots = []
     for slot_start, group in groupby(orders, key=lambda order: order.slot_start):
         entries = [queue_entry(order) for order in group]
         slots.append(SlotGroup(slot_start, entries[0].order.slot_end, entries))
-    start, end = day_window(day)
+    start, end = day_bounds(day)
     placed = sa.select(sa.func.count(Order.id)).where(Order.shop_id == shop_id,
                                                       Order.status == PLACED)
     to_handle = db.session.scalar(placed.where(Order.slot_start >= start,
@@ -152,7 +141,7 @@ def shop_queue(shop_id: int, day: date, status: str | None = None) -> Queue:
 def shop_order(order_id: int, shop_id: int) -> Order:
     """Another shop's order does not exist, as far as this shop can tell."""
     order = db.session.get(Order, order_id)
-    if order is None or order.shop_id != shop_id or order.status in UNPAID:
+    if order is None or order.shop_id != shop_id or order.status in NEVER_PAID:
         raise NotFound("Commande introuvable.")
     return order
 

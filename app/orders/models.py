@@ -19,6 +19,7 @@ NO_SHOW = "no_show"                  # never collected; goods back on the shelf,
 ORDER_STATES = (PENDING_PAYMENT, PLACED, CONFIRMED, READY, COLLECTED, EXPIRED, CANCELLED,
                 NO_SHOW)
 ENDED_STATES = (COLLECTED, EXPIRED, CANCELLED, NO_SHOW)
+NEVER_PAID = (PENDING_PAYMENT, EXPIRED)  # baskets, not yet the shop's business
 
 # Checkout states: the basket as a whole, as far as payment goes.
 CHECKOUT_PENDING = "pending_payment"  # holds running, not authorised yet

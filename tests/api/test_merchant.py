@@ -132,6 +132,19 @@ def test_the_queue_of_a_day_by_status(client, clock, payments, auth, shop, bread
     assert client.get("/api/v1/merchant/orders", headers=auth).json[0]["id"] == tomorrow.id
 
 
+def test_a_days_queue_leaves_out_unpaid_baskets_unless_asked(client, clock, payments, auth,
+                                                             shop, bread, order):
+    unpaid = place_order({shop: [(bread, 1)]}, clock.now, payments, pay=False,
+                         phone="06 55 44 33 22").orders[0]
+
+    today = client.get("/api/v1/merchant/orders?date=2026-11-24", headers=auth).json
+    asked = client.get("/api/v1/merchant/orders?date=2026-11-24&status=pending_payment",
+                       headers=auth).json
+
+    assert [o["id"] for o in today] == [order.id]
+    assert [o["id"] for o in asked] == [unpaid.id]
+
+
 @pytest.mark.parametrize("query, field", [("status=perdue", "status"),
                                           ("date=2026-13-45", "date"),
                                           ("date=24/11/2026", "date")])
