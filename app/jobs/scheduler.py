@@ -21,6 +21,8 @@ def run_sweeps(app: Flask) -> None:
 
 def run_scheduler(app: Flask) -> None:
     # Several scheduler processes may run: each sweep claims its rows in the database.
+    # APScheduler logs every run at INFO; the sweeps' own lines (and the SMS) are what matter.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     scheduler = BlockingScheduler(timezone="UTC")
     scheduler.add_job(run_sweeps, "interval", args=[app], id="sweeps", coalesce=True,
                       max_instances=1, seconds=app.config["SCHEDULER_INTERVAL_SECONDS"],
