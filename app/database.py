@@ -1,4 +1,5 @@
 """Database helpers shared by every domain: UTC timestamps, SQLite setup, dialect-aware SQL."""
+import uuid
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
@@ -103,6 +104,25 @@ class transaction:
         else:
             db.session.rollback()
         return False
+
+
+def claim_rows(model, due, claimable, *, working: str, now: datetime) -> list:
+    """Take the rows that `due` (a SELECT of ids) finds for this process alone, and commit.
+
+    One UPDATE marks them `working` with a fresh claim token; rows another process holds
+    are skipped (SKIP LOCKED on PostgreSQL; SQLite has one writer at a time) and
+    `claimable` is checked again, so no two processes ever take the same row. The model
+    has status, claim, claimed_at and attempts columns."""
+    token = uuid.uuid4().hex
+    db.session.execute(sa.update(model)
+                       .where(model.id.in_(for_update(due, skip_locked=True).scalar_subquery()),
+                              claimable)
+                       .values(status=working, claim=token, claimed_at=now,
+                               attempts=model.attempts + 1)
+                       .execution_options(synchronize_session=False))
+    db.session.commit()
+    return list(db.session.scalars(sa.select(model).where(model.claim == token)
+                                   .order_by(model.id)))
 
 
 def for_update(query, *, skip_locked: bool = False, of=None):

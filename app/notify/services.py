@@ -1,10 +1,9 @@
 """The SMS outbox: queued in the business transaction, sent by the flush after commit."""
-import uuid
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from app.database import insert_ignore, is_sqlite
+from app.database import claim_rows, insert_ignore
 from app.extensions import db
 from app.notify.models import FAILED, QUEUED, SENDING, SENT, SmsMessage
 from app.notify.providers import SmsProvider
@@ -30,24 +29,13 @@ def _set(message_id: int, **values) -> None:
 
 
 def _claim_batch(now: datetime, limit: int) -> list[SmsMessage]:
-    """Mark up to `limit` due messages as ours in one statement. Rows another flush holds
-    are skipped (SKIP LOCKED) and the status is re-checked, so no two flushes share one."""
-    token = uuid.uuid4().hex
-    stale = now - STALE_CLAIM
+    """Due messages for this flush alone; a claim older than STALE_CLAIM is given back."""
     claimable = sa.or_(SmsMessage.status == QUEUED,
-                       sa.and_(SmsMessage.status == SENDING, SmsMessage.claimed_at < stale))
+                       sa.and_(SmsMessage.status == SENDING,
+                               SmsMessage.claimed_at < now - STALE_CLAIM))
     due = (sa.select(SmsMessage.id).where(claimable, SmsMessage.send_after <= now)
            .order_by(SmsMessage.id).limit(limit))
-    if not is_sqlite():  # SQLite has one writer at a time: the UPDATE itself is the claim
-        due = due.with_for_update(skip_locked=True)
-    db.session.execute(sa.update(SmsMessage)
-                       .where(SmsMessage.id.in_(due.scalar_subquery()), claimable)
-                       .values(status=SENDING, claim=token, claimed_at=now,
-                               attempts=SmsMessage.attempts + 1)
-                       .execution_options(synchronize_session=False))
-    db.session.commit()
-    return list(db.session.scalars(sa.select(SmsMessage).where(SmsMessage.claim == token)
-                                   .order_by(SmsMessage.id)))
+    return claim_rows(SmsMessage, due, claimable, working=SENDING, now=now)
 
 
 def flush_outbox(provider: SmsProvider, now: datetime, *, limit: int = 200) -> int:

@@ -4,9 +4,9 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from app.database import insert_ignore, is_sqlite
+from app.database import claim_rows, insert_ignore
 from app.extensions import db
-from app.orders.models import COLLECTED, Checkout, Order
+from app.orders.models import COLLECTED, ENDED_STATES, Checkout, Order
 from app.payments.models import (AUTHORIZE, CAPTURE, FAILED, PENDING, PROCESSING, SUCCEEDED,
                                  VOID, PaymentTransaction)
 from app.payments.providers import PaymentProvider, ProviderResult
@@ -36,7 +36,7 @@ def settle_if_done(checkout: Checkout, now: datetime) -> None:
     what was collected (confirmed quantities), or a void when nothing was. The caller holds
     the checkout's row lock, so two orders ending at once cannot both miss the last one."""
     states = db.session.scalars(sa.select(Order.status).where(Order.checkout_id == checkout.id))
-    if any(state not in ("collected", "expired", "cancelled", "no_show") for state in states):
+    if any(state not in ENDED_STATES for state in states):
         return
     auth = authorization(checkout.id)
     if auth is None:
@@ -54,24 +54,14 @@ STALE_CLAIM = timedelta(minutes=10)  # a process that died mid-call gives its cl
 
 
 def _claim_settlements(now: datetime, checkout_id: int | None) -> list[PaymentTransaction]:
-    """Take pending settlements for this process only (SKIP LOCKED + status re-check)."""
-    token = uuid.uuid4().hex
+    """Pending settlements for this process alone; a claim older than STALE_CLAIM is given back."""
     claimable = sa.or_(PaymentTransaction.status == PENDING,
                        sa.and_(PaymentTransaction.status == PROCESSING,
                                PaymentTransaction.claimed_at < now - STALE_CLAIM))
     due = sa.select(PaymentTransaction.id).where(claimable)
     if checkout_id is not None:
         due = due.where(PaymentTransaction.checkout_id == checkout_id)
-    if not is_sqlite():
-        due = due.with_for_update(skip_locked=True)
-    db.session.execute(sa.update(PaymentTransaction)
-                       .where(PaymentTransaction.id.in_(due.scalar_subquery()), claimable)
-                       .values(status=PROCESSING, claim=token, claimed_at=now,
-                               attempts=PaymentTransaction.attempts + 1)
-                       .execution_options(synchronize_session=False))
-    db.session.commit()
-    return list(db.session.scalars(sa.select(PaymentTransaction)
-                                   .where(PaymentTransaction.claim == token)))
+    return claim_rows(PaymentTransaction, due, claimable, working=PROCESSING, now=now)
 
 
 def process_settlements(provider: PaymentProvider, now: datetime, *,
