@@ -23,6 +23,8 @@ class PaymentProvider(Protocol):
     def capture(self, *, provider_ref: str, amount_cents: int,
                 idempotency_key: str) -> ProviderResult: ...
     def void(self, *, provider_ref: str, idempotency_key: str) -> ProviderResult: ...
+    def refund(self, *, provider_ref: str, amount_cents: int,
+               idempotency_key: str) -> ProviderResult: ...
 
 
 OFFLINE_METHODS = ("test_ok", "test_declined")
@@ -54,6 +56,12 @@ class OfflinePayments:
         self.calls.append(("void", idempotency_key, 0))
         log.info("released authorisation %s", provider_ref)
         return ProviderResult(ok=True, provider_ref=f"{provider_ref}-void")
+
+    def refund(self, *, provider_ref, amount_cents, idempotency_key):
+        """Money back on a capture (provider_ref is the capture's reference)."""
+        self.calls.append(("refund", idempotency_key, amount_cents))
+        log.info("refunded %s cents on %s", amount_cents, provider_ref)
+        return ProviderResult(ok=True, provider_ref=f"{provider_ref}-refund-{idempotency_key}")
 
 
 def payment_provider_from_config(config) -> PaymentProvider:
