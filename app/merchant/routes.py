@@ -8,6 +8,8 @@ from app.accounts.access import staff_pages
 from app.errors import DomainError, Invalid, NotFound
 from app.merchant import services
 from app.merchant.forms import CancelForm, confirm_form, line_field_name
+from app.ledger.forms import refund_field_name, refund_form, refund_lines
+from app.ledger.refunds import order_money, refund_order
 from app.money import euros
 from app.orders import services as orders
 from app.orders.models import CANCELLED, COLLECTED
@@ -48,8 +50,9 @@ def _order_or_404(order_id: int):
         abort(404)
 
 
-def _render_order(order, *, confirm=None, cancel=None, status=200):
+def _render_order(order, *, confirm=None, cancel=None, refund=None, status=200):
     actions = services.allowed_actions(order)
+    money = order_money(order) if order.status == COLLECTED else None
     return render_template(
         "merchant/order.html", order=order, actions=actions,
         entry=services.queue_entry(order),
@@ -59,7 +62,10 @@ def _render_order(order, *, confirm=None, cancel=None, status=200):
         event_labels=services.EVENT_LABELS, sms=services.order_sms(order.id),
         sms_kinds=services.SMS_KIND_LABELS, sms_statuses=services.SMS_STATUS_LABELS,
         line_field=lambda line: line_field_name(line.id),
-        queue_day=local(order.slot_start).date()), status
+        queue_day=local(order.slot_start).date(), money=money,
+        refund_form=refund or (refund_form(money, formdata=None) if money else None),
+        refund_field=refund_field_name,
+        refund_action=url_for("merchant.refund", order_id=order.id)), status
 
 
 def _back(order_id: int):
@@ -147,4 +153,23 @@ def cancel(order_id: int):
         return _refused(order_id, error)
     flash(_("Commande annulée : le client est prévenu par SMS et ne sera pas débité."),
           "success")
+    return _back(order_id)
+
+
+@bp.post("/commandes/<int:order_id>/rembourser")
+def refund(order_id: int):
+    order = _order_or_404(order_id)
+    money = order_money(order)
+    form = refund_form(money)
+    if not form.validate():
+        return _render_order(order, refund=form, status=422)
+    try:
+        done = refund_order(order_id, shop_id=current_user.shop_id, reason=form.reason.data,
+                            actor=orders.shop_actor(current_user.shop_id),
+                            lines=refund_lines(form, money), now=clock(),
+                            provider=payments_provider())
+    except DomainError as error:
+        return _refused(order_id, error)
+    flash(_("Remboursement de %(amount)s enregistré ; le client est prévenu par SMS.",
+            amount=euros(done.amount_cents)), "success")
     return _back(order_id)

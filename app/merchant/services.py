@@ -25,11 +25,12 @@ QUEUE_STATES = tuple(state for state in ORDER_STATES if state not in NEVER_PAID)
 # Dates a person could mean; anything else is a typo (and keeps day arithmetic in range).
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
 
-EVENT_LABELS = {**STATE_LABELS, "line_short": _l("quantité réduite")}
+EVENT_LABELS = {**STATE_LABELS, "line_short": _l("quantité réduite"),
+                "refunded": _l("remboursement")}
 SMS_KIND_LABELS = {"placed": _l("commande reçue"), "confirmed": _l("confirmation"),
                    "short": _l("articles manquants"), "ready": _l("commande prête"),
                    "reminder": _l("rappel"), "cancelled": _l("annulation"),
-                   "no_show": _l("non retirée")}
+                   "no_show": _l("non retirée"), "refund": _l("remboursement")}
 SMS_STATUS_LABELS = {"queued": _l("en attente"), "sending": _l("en cours d'envoi"),
                      "sent": _l("envoyé"), "failed": _l("échec")}
 

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from app.database import claim_rows, insert_ignore
 from app.extensions import db
+from app.ledger.services import record_capture
 from app.orders.models import COLLECTED, ENDED_STATES, Checkout, Order
 from app.payments.models import (AUTHORIZE, CAPTURE, FAILED, PENDING, PROCESSING, SUCCEEDED,
                                  VOID, PaymentTransaction)
@@ -21,14 +22,15 @@ def authorization(checkout_id: int) -> PaymentTransaction | None:
 
 
 def record_authorization(checkout: Checkout, amount_cents: int, result: ProviderResult,
-                         provider: str, now: datetime) -> None:
+                         provider: str, now: datetime,
+                         capture_before: datetime | None = None) -> None:
     """A declined attempt is kept too (its own key), so the shop can see what happened."""
     key = f"authorize:{checkout.id}" if result.ok else f"declined:{checkout.id}:{uuid.uuid4().hex}"
     db.session.add(PaymentTransaction(
         checkout_id=checkout.id, kind=AUTHORIZE, amount_cents=amount_cents,
         provider=provider, provider_ref=result.provider_ref, idempotency_key=key,
         status=SUCCEEDED if result.ok else FAILED, error=result.error, attempts=1,
-        created_at=now, done_at=now))
+        created_at=now, done_at=now, capture_before=capture_before))
 
 
 def settle_if_done(checkout: Checkout, now: datetime) -> None:
@@ -79,6 +81,8 @@ def process_settlements(provider: PaymentProvider, now: datetime, *,
         if result.ok:
             values = dict(status=SUCCEEDED, done_at=now, error=None)
             done += 1
+            if tx.kind == CAPTURE:  # the ledger's split, in the same commit as the success
+                record_capture(tx, now)
         else:
             values = dict(status=FAILED if tx.attempts >= MAX_ATTEMPTS else PENDING,
                           error=(result.error or "")[:300])

@@ -6,6 +6,11 @@ import sqlalchemy.orm as so
 from app.database import UTCDateTime, utcnow
 from app.extensions import db
 
+# The association's commission on a shop's collected sales, in basis points (1/100 of a
+# per cent), when nothing else was agreed with the shop: 5 %. See app/ledger/services.py
+# for the rounding rule.
+DEFAULT_COMMISSION_BPS = 500
+
 
 class Shop(db.Model):
     __tablename__ = "shops"
@@ -14,6 +19,7 @@ class Shop(db.Model):
         sa.CheckConstraint("seats_per_slot BETWEEN 1 AND 100", name="seats_per_slot"),
         sa.CheckConstraint("prep_minutes BETWEEN 0 AND 2880", name="prep_minutes"),
         sa.CheckConstraint("hold_minutes BETWEEN 1 AND 120", name="hold_minutes"),
+        sa.CheckConstraint("commission_bps BETWEEN 0 AND 10000", name="commission_bps"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -32,6 +38,13 @@ class Shop(db.Model):
     reminder_minutes: so.Mapped[int] = so.mapped_column(default=60)
     # An order not collected this long after its slot ends is a no-show (see README).
     no_show_minutes: so.Mapped[int] = so.mapped_column(default=24 * 60)
+    # Payouts: the association keeps commission_bps of each collected sale and transfers
+    # the rest to this account (IBAN and BIC checked by app.ledger.services.set_bank_details).
+    commission_bps: so.Mapped[int] = so.mapped_column(
+        default=DEFAULT_COMMISSION_BPS, server_default=sa.text(str(DEFAULT_COMMISSION_BPS)))
+    iban: so.Mapped[str | None] = so.mapped_column(sa.String(34))
+    bic: so.Mapped[str | None] = so.mapped_column(sa.String(11))
+    account_holder: so.Mapped[str | None] = so.mapped_column(sa.String(70))
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
     hours: so.Mapped[list["OpeningHours"]] = so.relationship(

@@ -1,0 +1,203 @@
+"""Refunds after collection: whole, per line or a plain amount, by the shop or the manager.
+
+A refund is checked and written under the checkout's row lock (the lock every writer of an
+order takes first), so two refunds at once cannot both take the same captured euros; it is
+carried out at the provider after commit, like a settlement, under the key "refund:<id>"."""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app.database import claim_rows, for_update, transaction
+from app.errors import Conflict, Invalid, NotFound
+from app.extensions import db
+from app.ledger.models import FAILED, PENDING, PROCESSING, SUCCEEDED, Refund, RefundLine
+from app.ledger.services import order_sale, record_refund
+from app.money import euros
+from app.notify.services import queue_sms
+from app.orders.models import COLLECTED, Checkout, Order, OrderLine
+from app.orders.transitions import record_event
+from app.payments.models import CAPTURE, SUCCEEDED as CAPTURE_SUCCEEDED, PaymentTransaction
+from app.payments.providers import PaymentProvider
+
+MAX_ATTEMPTS = 8
+STALE_CLAIM = timedelta(minutes=10)  # a process that died mid-call gives its claim back
+# Refunds that hold (or held) captured money: only a refund the provider refused for good
+# gives its amount back to what can still be refunded.
+HOLDING = (PENDING, PROCESSING, SUCCEEDED)
+
+
+@dataclass
+class RefundableLine:
+    line: OrderLine
+    refundable: int  # units still refundable: confirmed minus those refunded
+
+
+@dataclass
+class OrderMoney:
+    """What a page shows next to the refund form, straight from the database."""
+    captured_cents: int
+    refunded_cents: int      # pending, processing or succeeded refunds
+    lines: list[RefundableLine]
+    refunds: list[Refund]
+
+    @property
+    def refundable_cents(self) -> int:
+        return self.captured_cents - self.refunded_cents
+
+
+def _holding_refunds(order_id: int):
+    return sa.select(Refund).where(Refund.order_id == order_id, Refund.status.in_(HOLDING))
+
+
+def order_money(order: Order) -> OrderMoney:
+    captured, _rate = order_sale(order.id)
+    refunds = list(db.session.scalars(sa.select(Refund).where(Refund.order_id == order.id)
+                                      .order_by(Refund.id)))
+    holding = [refund.id for refund in refunds if refund.status in HOLDING]
+    refunded_units = dict(db.session.execute(
+        sa.select(RefundLine.order_line_id, sa.func.sum(RefundLine.quantity))
+        .where(RefundLine.refund_id.in_(holding)).group_by(RefundLine.order_line_id)).all())
+    lines = [RefundableLine(line, (line.confirmed_quantity or 0) - refunded_units.get(line.id, 0))
+             for line in order.lines] if captured else []
+    return OrderMoney(captured_cents=captured,
+                      refunded_cents=sum(r.amount_cents for r in refunds if r.status in HOLDING),
+                      lines=lines, refunds=refunds)
+
+
+def _check_reason(reason) -> str:
+    reason = (reason or "").strip() if isinstance(reason, str) else ""
+    if not reason:
+        raise Invalid(_("Indiquez la raison du remboursement."), field="reason", code="required")
+    if len(reason) > 300:
+        raise Invalid(_("300 caractères au plus."), field="reason")
+    return reason
+
+
+def _lock_order(order_id: int, shop_id: int | None) -> Order:
+    checkout_id = db.session.scalar(sa.select(Order.checkout_id).where(Order.id == order_id))
+    if checkout_id is None:
+        raise NotFound(_("Commande introuvable."))
+    db.session.scalar(for_update(sa.select(Checkout).where(Checkout.id == checkout_id)))
+    order = db.session.get(Order, order_id)
+    db.session.refresh(order)
+    if shop_id is not None and order.shop_id != shop_id:
+        raise NotFound(_("Commande introuvable."))
+    return order
+
+
+def _line_amounts(money: OrderMoney, lines) -> tuple[int, list[tuple[OrderLine, int]]]:
+    by_id = {entry.line.id: entry for entry in money.lines}
+    chosen, seen = [], set()
+    for i, (line_id, quantity) in enumerate(lines):
+        entry = by_id.get(line_id)
+        if entry is None or line_id in seen:
+            raise Invalid(_("Ligne inconnue dans cette commande."), field=f"lines[{i}].id",
+                          code="unknown_line")
+        seen.add(line_id)
+        if type(quantity) is not int or quantity < 0:
+            raise Invalid(_("Quantité à rembourser entre 0 et %(n)s.", n=entry.refundable),
+                          field=f"lines[{i}].quantity")
+        if quantity > entry.refundable:
+            raise Invalid(_("Quantité à rembourser entre 0 et %(n)s.", n=entry.refundable),
+                          field=f"lines[{i}].quantity", code="over_refund")
+        if quantity:
+            chosen.append((entry.line, quantity))
+    if not chosen:
+        raise Invalid(_("Choisissez au moins un article à rembourser."), field="lines",
+                      code="required")
+    return sum(line.unit_price_cents * q for line, q in chosen), chosen
+
+
+def refund_order(order_id: int, *, reason: str, actor: str, now: datetime,
+                 provider: PaymentProvider, shop_id: int | None = None,
+                 lines: list[tuple[int, int]] | None = None,
+                 amount_cents: int | None = None) -> Refund:
+    """Refund part or all of a collected order. `lines` [(order line id, quantity)] or
+    `amount_cents`; neither refunds everything still refundable. `shop_id` None is the
+    manager (any shop). Never more than captured minus earlier refunds."""
+    reason = _check_reason(reason)
+    if lines is not None and amount_cents is not None:
+        raise Invalid(_("Remboursez soit des articles, soit un montant, pas les deux."),
+                      field="amount_cents")
+    if amount_cents is not None and (type(amount_cents) is not int or amount_cents <= 0):
+        raise Invalid(_("Montant en centimes, supérieur à zéro."), field="amount_cents")
+    with transaction():
+        order = _lock_order(order_id, shop_id)
+        if order.status != COLLECTED:
+            raise Conflict(_("Seule une commande retirée peut être remboursée."),
+                           code="invalid_state", field="status")
+        money = order_money(order)
+        if not money.captured_cents:
+            raise Conflict(_("Le paiement de ce panier n'est pas encore encaissé : "
+                             "remboursez une fois toutes ses commandes terminées."),
+                           code="not_captured", field="status")
+        chosen = []
+        if lines is not None:
+            amount, chosen = _line_amounts(money, lines)
+            field = "lines"
+        elif amount_cents is not None:
+            amount, field = amount_cents, "amount_cents"
+        else:
+            amount, field = money.refundable_cents, "amount_cents"
+        if amount <= 0 or amount > money.refundable_cents:
+            raise Conflict(_("Remboursement refusé : il reste %(left)s remboursables sur "
+                             "%(captured)s encaissés.", left=euros(money.refundable_cents),
+                             captured=euros(money.captured_cents)),
+                           code="over_refund", field=field)
+        capture = db.session.scalar(sa.select(PaymentTransaction).where(
+            PaymentTransaction.checkout_id == order.checkout_id,
+            PaymentTransaction.kind == CAPTURE, PaymentTransaction.status == CAPTURE_SUCCEEDED))
+        refund = Refund(order_id=order.id, checkout_id=order.checkout_id, capture_id=capture.id,
+                        amount_cents=amount, reason=reason, actor=actor, status=PENDING,
+                        attempts=0, created_at=now)
+        db.session.add(refund)
+        db.session.flush()
+        for line, quantity in chosen:
+            db.session.add(RefundLine(refund_id=refund.id, order_line_id=line.id,
+                                      quantity=quantity, amount_cents=line.unit_price_cents * quantity))
+        record_event(order, "refunded", actor=actor, now=now,
+                     note=f"{euros(amount)} : {reason}")
+        queue_sms(to=order.customer.phone, kind="refund", order_id=order.id, now=now,
+                  dedupe_key=f"refund:{refund.id}",
+                  body=f"{order.shop.name} : remboursement de {euros(amount)} sur la commande "
+                       f"n°{order.id} ({reason[:60]}). Sous 5 à 10 jours sur votre carte.")
+    process_refunds(provider, now, refund_id=refund.id)
+    db.session.refresh(refund)
+    return refund
+
+
+def _claim_refunds(now: datetime, refund_id: int | None) -> list[Refund]:
+    claimable = sa.or_(Refund.status == PENDING,
+                       sa.and_(Refund.status == PROCESSING, Refund.claimed_at < now - STALE_CLAIM))
+    due = sa.select(Refund.id).where(claimable)
+    if refund_id is not None:
+        due = due.where(Refund.id == refund_id)
+    return claim_rows(Refund, due, claimable, working=PROCESSING, now=now)
+
+
+def process_refunds(provider: PaymentProvider, now: datetime, *,
+                    refund_id: int | None = None) -> int:
+    """Carry out pending refunds at the provider, each by one process only; the ledger
+    entries are written with the success, in the same commit."""
+    done = 0
+    for refund in _claim_refunds(now, refund_id):
+        capture_ref = db.session.scalar(sa.select(PaymentTransaction.provider_ref)
+                                        .where(PaymentTransaction.id == refund.capture_id))
+        result = provider.refund(provider_ref=capture_ref, amount_cents=refund.amount_cents,
+                                 idempotency_key=f"refund:{refund.id}")
+        with transaction():
+            db.session.scalar(for_update(sa.select(Checkout)
+                                         .where(Checkout.id == refund.checkout_id)))
+            if result.ok:
+                values = dict(status=SUCCEEDED, done_at=now, error=None,
+                              provider_ref=(result.provider_ref or "")[:200] or None)
+                record_refund(refund, now)
+                done += 1
+            else:
+                values = dict(status=FAILED if refund.attempts >= MAX_ATTEMPTS else PENDING,
+                              error=(result.error or "")[:300])
+            db.session.execute(sa.update(Refund).where(Refund.id == refund.id).values(**values)
+                               .execution_options(synchronize_session=False))
+    return done
