@@ -187,7 +187,8 @@ def test_jobs_run_once_prints_one_line_per_sweep(runner, app, clock, payments):
 
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
-        "release_expired_holds: 1", "mark_no_shows: 0", "settle_payments: 0",
+        "release_expired_holds: 1", "mark_no_shows: 0", "settle_lapsing_authorizations: 0",
+        "settle_payments: 0",
         "send_due_reminders: 0", "flush_sms_outbox: 0"]
     assert db.session.scalar(sa.select(Checkout.status)) == "expired"
     assert db.session.scalar(sa.select(Product.stock)) == 10
@@ -203,7 +204,7 @@ def test_jobs_run_once_without_at_runs_now(runner, app, clock, payments):
 
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0] == "release_expired_holds: 1"
-    assert len(result.output.splitlines()) == 5
+    assert len(result.output.splitlines()) == 6
 
 
 def test_jobs_run_once_with_a_bad_instant_is_a_usage_error(runner, app):

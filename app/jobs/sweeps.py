@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from app.database import for_update, transaction
 from app.extensions import db
+from app.ledger.refunds import process_refunds
 from app.notify import texts
 from app.notify.models import SmsMessage
 from app.notify.providers import SmsProvider
@@ -16,6 +17,7 @@ from app.orders.models import (CANCELLED, CHECKOUT_PENDING, CONFIRMED, NO_SHOW, 
                                Checkout, Order)
 from app.orders.services import expire_checkout
 from app.orders.transitions import transition
+from app.payments.models import AUTHORIZE, SUCCEEDED, PaymentTransaction
 from app.payments.providers import PaymentProvider
 from app.payments.services import process_settlements
 from app.shops.models import Shop
@@ -90,6 +92,42 @@ def send_due_reminders(now: datetime) -> int:
     return queued
 
 
+LAPSE_MARGIN = timedelta(hours=24)  # settle a day before the bank would drop the authorisation
+
+
+def settle_lapsing_authorizations(now: datetime) -> int:
+    """An authorisation lapses at its capture_before (Stripe: 7 days for online cards) and
+    can be captured only once. A day before, orders not yet collected are cancelled (the
+    shopper gets the usual SMS, the shop sees the event); the last of them ending writes
+    the checkout's settlement: a capture of what was collected, the rest released."""
+    due = db.session.scalars(
+        sa.select(PaymentTransaction.checkout_id).distinct()
+        .join(Order, Order.checkout_id == PaymentTransaction.checkout_id)
+        .where(PaymentTransaction.kind == AUTHORIZE, PaymentTransaction.status == SUCCEEDED,
+               PaymentTransaction.capture_before <= now + LAPSE_MARGIN,
+               Order.status.in_((PLACED, CONFIRMED, READY)))
+        .order_by(PaymentTransaction.checkout_id).limit(BATCH)).all()
+    db.session.rollback()
+    return sum(_settle_lapsing(checkout_id, now) for checkout_id in due)
+
+
+def _settle_lapsing(checkout_id: int, now: datetime) -> int:
+    with transaction():
+        checkout = db.session.scalar(for_update(
+            sa.select(Checkout).where(Checkout.id == checkout_id), skip_locked=True))
+        if checkout is None:
+            return 0
+        for order in checkout.orders:
+            db.session.refresh(order)  # as committed by whoever held the lock before us
+        open_orders = [order for order in checkout.orders
+                       if order.status in (PLACED, CONFIRMED, READY)]
+        for order in open_orders:
+            transition(order, CANCELLED, actor="system", now=now,
+                       note="autorisation bancaire arrivée à échéance : commande annulée, "
+                            "rien n'est débité pour elle")
+    return 1 if open_orders else 0
+
+
 @dataclass
 class SweepReport:
     name: str
@@ -100,7 +138,10 @@ def run_once(now: datetime, *, sms: SmsProvider, payments: PaymentProvider) -> l
     return [
         SweepReport("release_expired_holds", release_expired_holds(now)),
         SweepReport("mark_no_shows", mark_no_shows(now)),
-        SweepReport("settle_payments", process_settlements(payments, now)),
+        SweepReport("settle_lapsing_authorizations", settle_lapsing_authorizations(now)),
+        # Refunds are settlements too: the same line counts those retried here.
+        SweepReport("settle_payments", process_settlements(payments, now)
+                    + process_refunds(payments, now)),
         SweepReport("send_due_reminders", send_due_reminders(now)),
         SweepReport("flush_sms_outbox", flush_outbox(sms, now)),
     ]

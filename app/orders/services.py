@@ -7,7 +7,7 @@ import hashlib
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -24,7 +24,7 @@ from app.orders.holds import SHOPPER, hold_basket
 from app.orders.requests import CheckoutRequest
 from app.orders.transitions import record_event, transition
 from app.payments import services as payments
-from app.payments.providers import OFFLINE_METHODS, PaymentProvider
+from app.payments.providers import OFFLINE_METHODS, PaymentProvider, ProviderResult
 from app.timeutil import day_bounds
 
 
@@ -118,17 +118,53 @@ def pay_checkout(checkout_id: int, method: str, *, now: datetime,
         amount = sum(order.total_cents for order in payable)
         result = provider.authorize(checkout_id=checkout.id, amount_cents=amount,
                                     method=method, idempotency_key=f"authorize:{checkout.id}")
-        payments.record_authorization(checkout, amount, result, provider.name, now)
-        if result.ok:
+        if not result.ok:
+            payments.record_authorization(checkout, amount, result, provider.name, now)
+    if not result.ok:  # the declined attempt is on record; the hold runs on
+        raise PaymentDeclined("Paiement refusé par la banque. Essayez une autre carte.",
+                              field="payment_method")
+    # A second pay racing this one asks the provider with the same idempotency key, so
+    # gets the same authorisation back; place_authorized places the checkout once.
+    checkout = place_authorized(checkout_id, provider_ref=result.provider_ref,
+                                amount_cents=amount, now=now, provider=provider)
+    if checkout.status != CHECKOUT_PLACED:
+        raise Conflict("Le délai de réservation est dépassé : refaites votre panier.",
+                       code="hold_expired")
+    return checkout
+
+
+AUTHORIZATION_LIFETIME = timedelta(days=7)  # card authorisations lapse after this (Stripe)
+
+
+def place_authorized(checkout_id: int, *, provider_ref: str, amount_cents: int,
+                     now: datetime, provider: PaymentProvider,
+                     capture_before: datetime | None = None) -> Checkout:
+    """The bank has authorised the checkout (the shopper paid here, or Stripe says so by
+    webhook): record it and place every order still waiting for payment. An authorisation
+    that arrives after the hold ran out is released instead, never placed: the goods are
+    back on the shelf. Twice is harmless: the second call finds it recorded."""
+    with transaction():
+        checkout = _lock_checkout(checkout_id)
+        if checkout.status == CHECKOUT_PLACED or payments.authorization(checkout.id):
+            return checkout
+        payments.record_authorization(
+            checkout, amount_cents, ProviderResult(ok=True, provider_ref=provider_ref),
+            provider.name, now, capture_before=capture_before or now + AUTHORIZATION_LIFETIME)
+        if checkout.status == CHECKOUT_EXPIRED or now >= checkout.hold_expires_at:
+            _expire(checkout, now)
+        else:
             db.session.execute(sa.update(Checkout).where(Checkout.id == checkout.id,
                                                          Checkout.status == CHECKOUT_PENDING)
                                .values(status=CHECKOUT_PLACED)
                                .execution_options(synchronize_session="fetch"))
-            for order in payable:
-                transition(order, PLACED, actor=SHOPPER, now=now, note="paiement autorisé")
-    if not result.ok:  # the declined attempt is on record; the hold runs on
-        raise PaymentDeclined("Paiement refusé par la banque. Essayez une autre carte.",
-                              field="payment_method")
+            for order in checkout.orders:
+                if order.status == PENDING_PAYMENT:
+                    transition(order, PLACED, actor=SHOPPER, now=now,
+                               note="paiement autorisé")
+        # Every order may have ended already (expired, or cancelled before payment): then
+        # the authorisation is released at once, not left hanging.
+        payments.settle_if_done(checkout, now)
+    payments.process_settlements(provider, now, checkout_id=checkout_id)
     return checkout
 
 
@@ -141,14 +177,19 @@ def expire_checkout(checkout_id: int, *, now: datetime) -> bool:
                                       Checkout.hold_expires_at <= now), skip_locked=True))
         if checkout is None:
             return False
+        _expire(checkout, now)
+    return True
+
+
+def _expire(checkout: Checkout, now: datetime) -> None:
+    if checkout.status == CHECKOUT_PENDING:
         db.session.execute(sa.update(Checkout).where(Checkout.id == checkout.id)
                            .values(status=CHECKOUT_EXPIRED)
                            .execution_options(synchronize_session="fetch"))
-        for order in checkout.orders:
-            if order.status == PENDING_PAYMENT:
-                transition(order, "expired", actor="system", now=now,
-                           note="délai de paiement dépassé")
-    return True
+    for order in checkout.orders:
+        if order.status == PENDING_PAYMENT:
+            transition(order, "expired", actor="system", now=now,
+                       note="délai de paiement dépassé")
 
 
 # --- the shop's side -------------------------------------------------------------------

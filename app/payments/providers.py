@@ -68,4 +68,7 @@ def payment_provider_from_config(config) -> PaymentProvider:
     choice = config.get("PAYMENTS", "offline")
     if choice == "offline":
         return OfflinePayments()
+    if choice == "stripe":
+        from app.payments.stripe_provider import StripePayments
+        return StripePayments.from_config(config)
     raise RuntimeError(f"COMPTOIR_PAYMENTS={choice!r} is not available yet; use 'offline'.")

@@ -242,6 +242,8 @@ def payment(checkout_id):
     if checkout.status == CHECKOUT_PLACED:
         return redirect(url_for(".thanks", checkout_id=checkout.id))
     provider = payments_provider()
+    if provider.name == "stripe":
+        return _stripe_payment(checkout, provider)
     form = PaymentForm()
     top_errors, status = [], 200
     if request.method == "POST":
@@ -270,6 +272,28 @@ def payment(checkout_id):
     return render_template("web/payment.html", checkout=checkout, form=form,
                            top_errors=top_errors, expired=expired, seconds_left=seconds_left,
                            offline=provider.name == "offline"), status
+
+
+def _stripe_payment(checkout, provider):
+    """Stripe.js collects the card and the webhook places the checkout. Stripe sends the
+    shopper back here (return_url): the page waits for the webhook, then the thanks."""
+    now = clock()
+    seconds_left = max(0, int((checkout.hold_expires_at - now).total_seconds()))
+    expired = checkout.status == CHECKOUT_EXPIRED or seconds_left == 0
+    back = request.args.get("redirect_status")  # added by Stripe to the return_url
+    payment, unavailable = None, None
+    if not expired:
+        try:
+            payment = provider.checkout_payment(checkout.id, checkout.total_cents)
+        except DomainError as error:
+            unavailable = error.message
+    if back in ("succeeded", "processing"):
+        cart.remove({line.product_id for order in checkout.orders for line in order.lines})
+    return render_template("web/payment_stripe.html", checkout=checkout, payment=payment,
+                           unavailable=unavailable, expired=expired, seconds_left=seconds_left,
+                           waiting=back in ("succeeded", "processing"), failed=back == "failed",
+                           return_url=url_for(".payment", checkout_id=checkout.id,
+                                              _external=True)), 503 if unavailable else 200
 
 
 @bp.get("/commande/<int:checkout_id>/merci")

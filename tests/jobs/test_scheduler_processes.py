@@ -23,7 +23,8 @@ from tests.jobs.test_sweeps import order_at
 
 ROOT = Path(__file__).resolve().parents[2]
 RUN_AT = "2026-11-25T09:05:00+01:00"  # Wednesday: reminders for 10:00 are due
-SWEEPS = ("release_expired_holds", "mark_no_shows", "settle_payments", "send_due_reminders",
+SWEEPS = ("release_expired_holds", "mark_no_shows", "settle_lapsing_authorizations",
+          "settle_payments", "send_due_reminders",
           "flush_sms_outbox")
 
 
@@ -50,7 +51,8 @@ def given_a_busy_town(clock, payments) -> dict[str, int]:
                  pay=False, phone=phone(200 + i))
     queued = db.session.scalar(sa.select(sa.func.count()).select_from(SmsMessage))
     assert queued == 10 * 2 + 60  # "placed" and "confirmed" for Monday, "placed" for the 60
-    return {"release_expired_holds": 10, "mark_no_shows": 10, "settle_payments": 10,
+    return {"release_expired_holds": 10, "mark_no_shows": 10,
+            "settle_lapsing_authorizations": 0, "settle_payments": 10,
             "send_due_reminders": 60, "flush_sms_outbox": queued + 10 + 60}
 
 
