@@ -34,10 +34,15 @@ class Config:
     STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY")
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET")
     STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE")
+    STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY")
     TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID")
     TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN")
     TWILIO_FROM = os.environ.get("TWILIO_FROM")
     TWILIO_API_BASE = os.environ.get("TWILIO_API_BASE")
+    # The association's own account, debited by the payouts' SEPA transfer file.
+    ASSOCIATION_NAME = os.environ.get("COMPTOIR_ASSOCIATION_NAME", "")
+    ASSOCIATION_IBAN = os.environ.get("COMPTOIR_ASSOCIATION_IBAN", "")
+    ASSOCIATION_BIC = os.environ.get("COMPTOIR_ASSOCIATION_BIC", "")
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = TIMEZONE
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # a checkout is a few KB; CSV imports go by CLI
@@ -45,6 +50,13 @@ class Config:
     # Bearer tokens of the merchant API stay valid this long.
     API_TOKEN_MAX_AGE = 30 * 24 * 3600
     SCHEDULER_INTERVAL_SECONDS = int(os.environ.get("COMPTOIR_SWEEP_SECONDS", "30"))
+    # Flask-Limiter: "memory://" is per process; several workers need a shared store
+    # (e.g. "redis://localhost:6379") for the limit to hold across them.
+    RATELIMIT_STORAGE_URI = os.environ.get("COMPTOIR_RATELIMIT_STORAGE", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True  # Retry-After on a 429
+    # Voucher balance checks per IP: guessing an 80-bit code at this pace is hopeless.
+    VOUCHER_LOOKUP_LIMIT = os.environ.get("COMPTOIR_VOUCHER_LOOKUP_LIMIT",
+                                          "10 per 10 minutes")
 
 
 class TestConfig(Config):

@@ -5,7 +5,7 @@ from datetime import datetime
 from flask import Flask, current_app
 
 from app.database import configure_sqlite, utcnow
-from app.extensions import babel, csrf, db, login_manager, migrate
+from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 from config import Config, engine_options
 
 
@@ -26,6 +26,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
+    limiter.init_app(app)
     babel.init_app(app, default_locale="fr", default_timezone=app.config["TIMEZONE"])
 
     with app.app_context():
@@ -44,12 +45,17 @@ def create_app(config: type | dict | None = None) -> Flask:
     from app.manager import routes as manager_routes
     from app.merchant import routes as merchant_routes
     from app.templating import register_templating
+    from app.vouchers import routes as voucher_routes
     from app.web import routes as web_routes
 
     app.register_blueprint(web_routes.bp)
     app.register_blueprint(accounts_routes.bp)
     app.register_blueprint(merchant_routes.bp)
     app.register_blueprint(manager_routes.bp)
+    from app.ledger import routes as ledger_routes
+    app.register_blueprint(ledger_routes.bp)
+    app.register_blueprint(voucher_routes.bp)
+    app.register_blueprint(voucher_routes.balance_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # bearer tokens and JSON, no cookies: CSRF does not apply
     register_templating(app)

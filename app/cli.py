@@ -127,3 +127,5 @@ def sms_list(to, limit):
 def register_cli(app: Flask) -> None:
     for group in (demo, users, shops, products, jobs, sms):
         app.cli.add_command(group)
+    from app.ledger.cli import payouts  # imports _domain_errors from here
+    app.cli.add_command(payouts)

@@ -1,5 +1,7 @@
 """Extensions, created unbound; create_app() binds them with init_app()."""
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -20,3 +22,6 @@ migrate = Migrate(render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# No default limits: only the routes that say so are limited (voucher code lookups).
+# Storage from RATELIMIT_STORAGE_URI (config.py); behind a proxy, ProxyFix must set the IP.
+limiter = Limiter(get_remote_address)

@@ -43,7 +43,7 @@ def database_uri(request, tmp_path_factory):
 def _migrate(uri: str) -> None:
     app = create_app({**_config(), "SQLALCHEMY_DATABASE_URI": uri})
     with app.app_context():
-        upgrade(revision="heads")  # "heads": branches merge before a release, tests run meanwhile
+        upgrade()
         db.engine.dispose()
 
 

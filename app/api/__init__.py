@@ -5,3 +5,6 @@ bp = Blueprint("api", __name__)
 
 # Importing the modules registers their routes and handlers on bp.
 from app.api import docs, errors, inputs, merchant, shopper  # noqa: E402,F401
+from app.api import webhooks  # noqa: E402,F401
+from app.api import refunds  # noqa: E402,F401
+from app.api import vouchers  # noqa: E402,F401

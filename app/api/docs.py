@@ -204,6 +204,17 @@ PATHS = {
     "/orders/{id}/cancel": {"post": _op(
         "Cancel, only before the shop confirms", {"200": _json(_ref("Order"))},
         tag=SHOPPER, errors=(404, 409), params=[ID_PARAM, TOKEN_PARAM])},
+    "/vouchers/{code}": {"get": _op(
+        "A town gift voucher's balance; lookups are limited per IP and recorded",
+        {"200": _json(_obj({"code": TEXT, "amount_cents": CENTS, "available_cents": CENTS,
+                            "expires_on": {"type": "string", "format": "date"},
+                            "state": {"type": "string",
+                                      "enum": ["unsold", "active", "spent", "expired"]}},
+                           ["code", "amount_cents", "available_cents", "expires_on", "state"])),
+         "429": {"description": "Too many lookups from this IP; see Retry-After.",
+                 "content": {"application/json": {"schema": _ref("Error")}}}},
+        tag=SHOPPER, errors=(404, 422), params=[_param(
+            "code", "path", TEXT, "16 characters; case, spaces and dashes ignored.")])},
     "/auth/token": {"post": _op(
         "Exchange a merchant's e-mail and password for a bearer token",
         {"200": _json(_obj({"token": TEXT, "role": {"type": "string",

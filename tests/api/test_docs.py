@@ -11,7 +11,9 @@ CONTRACT_PATHS = {
     "/merchant/orders/{id}/collect", "/merchant/orders/{id}/cancel",
     "/merchant/products/{id}",
 }
-EXTENSIONS = {"/checkouts/{id}", "/merchant/products", "/openapi.json"}
+EXTENSIONS = {"/checkouts/{id}", "/merchant/products", "/openapi.json",
+              "/vouchers/{code}"}
+EXTENSIONS |= {"/merchant/orders/{id}/refunds"}  # issue 4: refunds
 
 
 def _shape(path: str) -> str:
