@@ -2,12 +2,15 @@
 on PostgreSQL too, each in a database of its own created by `db upgrade` (the migrations)."""
 import os
 import uuid
+from contextlib import contextmanager
+from functools import partial
 from datetime import datetime, timezone
 
 import psycopg
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
+from werkzeug.security import generate_password_hash
 
 from app import create_app
 from app.extensions import db
@@ -51,6 +54,14 @@ def _config() -> dict:
     return {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
 
 
+@pytest.fixture(autouse=True)
+def quick_password_hashing(monkeypatch):
+    """Accounts are made in many tests; a real-strength hash would dominate them. Passwords
+    are still hashed (and checked) the same way, with fewer rounds."""
+    monkeypatch.setattr("app.accounts.models.generate_password_hash",
+                        partial(generate_password_hash, method="pbkdf2:sha256:1000"))
+
+
 class Clock:
     """A controlled clock: routes read it through app.extensions['comptoir.clock']."""
 
@@ -71,15 +82,22 @@ def clock():
     return Clock(datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc))
 
 
-@pytest.fixture
-def app(database_uri, clock):
-    app = create_app({**_config(), "SQLALCHEMY_DATABASE_URI": database_uri})
+@contextmanager
+def app_on(database_uri, clock, **settings):
+    """The app on an emptied test database, its clock controlled, inside its context."""
+    app = create_app({**_config(), "SQLALCHEMY_DATABASE_URI": database_uri, **settings})
     app.extensions["comptoir.clock"] = clock
     with app.app_context():
         _empty_tables()
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(database_uri, clock):
+    with app_on(database_uri, clock) as app:
+        yield app
 
 
 def _empty_tables() -> None:

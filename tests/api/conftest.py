@@ -1,20 +1,11 @@
 """Given-helpers for the JSON API: a bakery with two products, a merchant's bearer token."""
-from functools import partial
 
 import pytest
 import sqlalchemy as sa
-from werkzeug.security import generate_password_hash
 
 from app.accounts.services import issue_token
 from app.extensions import db
 from tests.factories import checkout_payload, make_merchant, make_product, make_shop
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashing(monkeypatch):
-    """Accounts are made in most merchant tests; a real-strength hash would dominate them."""
-    monkeypatch.setattr("app.accounts.models.generate_password_hash",
-                        partial(generate_password_hash, method="pbkdf2:sha256:1000"))
 
 
 @pytest.fixture

@@ -1,26 +1,16 @@
 """The app with COMPTOIR_PAYMENTS=stripe, its real SDK pointed at a local fake Stripe."""
 from datetime import timedelta
-from functools import partial
 
 import pytest
-from werkzeug.security import generate_password_hash
 
-from app import create_app
 from app.accounts.services import issue_token
-from app.extensions import db
-from tests.conftest import _config, _empty_tables
+from tests.conftest import app_on
 from tests.factories import checkout_payload, make_merchant
 from tests.payments.fake_stripe import FakeStripe, sign
 
 WEBHOOK_SECRET = "whsec_test_comptoir"
 TIMEOUT_SECONDS = 1.0  # the SDK gives up on a slow answer after this, then retries
 RETRIES = 2
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashing(monkeypatch):
-    monkeypatch.setattr("app.accounts.models.generate_password_hash",
-                        partial(generate_password_hash, method="pbkdf2:sha256:1000"))
 
 
 @pytest.fixture
@@ -34,18 +24,12 @@ def fake_stripe(clock):
 
 @pytest.fixture
 def app(database_uri, clock, fake_stripe):
-    app = create_app({**_config(), "SQLALCHEMY_DATABASE_URI": database_uri,
-                      "PAYMENTS": "stripe", "STRIPE_SECRET_KEY": fake_stripe.secret_key,
-                      "STRIPE_PUBLISHABLE_KEY": "pk_test_comptoir",
-                      "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET, "STRIPE_API_BASE": fake_stripe.url,
-                      "STRIPE_MAX_NETWORK_RETRIES": RETRIES,
-                      "STRIPE_TIMEOUT_SECONDS": TIMEOUT_SECONDS})
-    app.extensions["comptoir.clock"] = clock
-    with app.app_context():
-        _empty_tables()
+    with app_on(database_uri, clock, PAYMENTS="stripe",
+                STRIPE_SECRET_KEY=fake_stripe.secret_key,
+                STRIPE_PUBLISHABLE_KEY="pk_test_comptoir", STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET,
+                STRIPE_API_BASE=fake_stripe.url, STRIPE_MAX_NETWORK_RETRIES=RETRIES,
+                STRIPE_TIMEOUT_SECONDS=TIMEOUT_SECONDS) as app:
         yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 def create_checkout(client, lines_by_shop: dict, now, *, key=None):
