@@ -5,6 +5,8 @@ from datetime import date
 from app.catalog.models import Product
 from app.orders.models import Checkout, Order
 from app.payments.providers import PaymentProvider
+from app.payments.services import payment_details
+from app.vouchers.services import checkout_vouchers
 from app.pickup.services import Slot
 from app.shops.models import Shop
 from app.shops.services import opening_hours_json
@@ -56,7 +58,8 @@ def checkout_json(checkout: Checkout, provider: PaymentProvider, *, private: boo
     data = {"id": checkout.id, "status": checkout.status, "total_cents": checkout.total_cents,
             "hold_expires_at": iso(checkout.hold_expires_at), "orders": orders}
     if private:
-        data["payment"] = provider.checkout_payment(checkout.id, checkout.total_cents)
+        data["payment"] = payment_details(provider, checkout)
+        data["vouchers_cents"] = checkout_vouchers(checkout.id).held_cents
     return data
 
 

@@ -32,7 +32,8 @@ def statement(period, shop_slug, lines):
     for s in statements.shops:
         payable = "payable" if s.payable else (
             f"not payable: {s.bank_problem}" if s.net_cents > 0 else "nothing to pay")
-        click.echo(f"{s.shop.slug}: gross {euros(s.gross_cents)} · refunds "
+        vouchers = f" (vouchers {euros(s.vouchers_cents)})" if s.vouchers_cents else ""
+        click.echo(f"{s.shop.slug}: gross {euros(s.gross_cents)}{vouchers} · refunds "
                    f"{euros(s.refunds_cents)} · commission {euros(s.commission_cents)} · "
                    f"net {euros(s.net_cents)} ({payable})")
         for line in s.lines if lines else ():

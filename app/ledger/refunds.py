@@ -13,7 +13,7 @@ from app.database import claim_rows, for_update, transaction
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.ledger.models import FAILED, PENDING, PROCESSING, SUCCEEDED, Refund, RefundLine
-from app.ledger.services import order_sale, record_refund
+from app.ledger.services import order_sale, order_voucher_paid, record_refund
 from app.money import euros
 from app.notify.services import queue_sms
 from app.orders.models import COLLECTED, Checkout, Order, OrderLine
@@ -37,7 +37,7 @@ class RefundableLine:
 @dataclass
 class OrderMoney:
     """What a page shows next to the refund form, straight from the database."""
-    captured_cents: int
+    captured_cents: int      # paid by card and captured
     refunded_cents: int      # pending, processing or succeeded refunds
     lines: list[RefundableLine]
     refunds: list[Refund]
@@ -52,7 +52,9 @@ def _holding_refunds(order_id: int):
 
 
 def order_money(order: Order) -> OrderMoney:
-    captured, _rate = order_sale(order.id)
+    # Only card money goes back to a card: the part the town's vouchers paid is not
+    # refundable here (the association would issue a new voucher for it).
+    captured = order_sale(order.id)[0] - order_voucher_paid(order)
     refunds = list(db.session.scalars(sa.select(Refund).where(Refund.order_id == order.id)
                                       .order_by(Refund.id)))
     holding = [refund.id for refund in refunds if refund.status in HOLDING]

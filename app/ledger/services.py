@@ -63,15 +63,43 @@ def record_sale(order: Order, amount_cents: int, *, source: str, at: datetime) -
     _add(order.shop_id, order.id, source, COMMISSION, commission, rate, at)
 
 
+def voucher_source(checkout_id: int) -> str:
+    return f"voucher:{checkout_id}"
+
+
+def record_voucher_payment(checkout_id: int, collected: list[Order], voucher_cents: int, *,
+                           at: datetime) -> None:
+    """What the town's vouchers paid of a checkout, as sales of its collected orders, in
+    order id order (the association holds that money already: it sold the vouchers)."""
+    left = voucher_cents
+    for order in sorted(collected, key=lambda order: order.id):
+        part = min(left, order.confirmed_total_cents)
+        if part:
+            record_sale(order, part, source=voucher_source(checkout_id), at=at)
+        left -= part
+
+
+def _sold(order_id: int, source: str) -> int:
+    return db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(LedgerEntry.amount_cents), 0))
+                             .where(LedgerEntry.order_id == order_id, LedgerEntry.source == source,
+                                    LedgerEntry.kind.in_((SHARE, COMMISSION))))
+
+
+def order_voucher_paid(order: Order) -> int:
+    return _sold(order.id, voucher_source(order.checkout_id))
+
+
 def record_capture(capture: PaymentTransaction, at: datetime) -> None:
-    """A capture succeeded: one sale per collected order of its checkout, in the caller's
-    transaction (the one that marks the capture succeeded)."""
+    """A capture succeeded: one sale per collected order of its checkout for what the card
+    paid of it (its confirmed total less its voucher part), in the caller's transaction
+    (the one that marks the capture succeeded)."""
     orders = db.session.scalars(sa.select(Order).where(
         Order.checkout_id == capture.checkout_id, Order.status == COLLECTED)
         .order_by(Order.id)).all()
     for order in orders:
-        if order.confirmed_total_cents:
-            record_sale(order, order.confirmed_total_cents, source=f"capture:{capture.id}", at=at)
+        by_card = order.confirmed_total_cents - order_voucher_paid(order)
+        if by_card:
+            record_sale(order, by_card, source=f"capture:{capture.id}", at=at)
 
 
 def order_sale(order_id: int) -> tuple[int, int | None]:

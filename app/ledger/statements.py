@@ -63,6 +63,7 @@ class ShopStatement:
     shop: Shop
     lines: list[StatementLine] = field(default_factory=list)
     gross_cents: int = 0       # collected sales
+    vouchers_cents: int = 0    # of gross: paid with the town's gift vouchers
     refunds_cents: int = 0     # given back to shoppers
     commission_cents: int = 0  # the association's, net of refunds
     net_cents: int = 0         # owed to the shop: gross - refunds - commission
@@ -108,6 +109,13 @@ def build_statements(period: Period, *, shop_slug: str | None = None,
     totals = db.session.execute(
         sa.select(LedgerEntry.shop_id, LedgerEntry.kind, sa.func.sum(LedgerEntry.amount_cents))
         .where(*in_period).group_by(LedgerEntry.shop_id, LedgerEntry.kind)).all()
+    paid_by_vouchers = db.session.execute(
+        sa.select(LedgerEntry.shop_id, sa.func.sum(LedgerEntry.amount_cents))
+        .where(*in_period, LedgerEntry.kind.in_((SHARE, COMMISSION)),
+               LedgerEntry.source.like("voucher:%"))
+        .group_by(LedgerEntry.shop_id)).all()
+    for shop_id, cents in paid_by_vouchers:
+        shops[shop_id].vouchers_cents = cents
     seen = set()
     for shop_id, kind, cents in totals:
         statement = shops[shop_id]
@@ -151,7 +159,7 @@ def _add_lines(shops: dict[int, ShopStatement], in_period) -> None:
 
 
 CSV_COLUMNS = ("period", "shop", "name", "gross_cents", "refunds_cents", "commission_cents",
-               "net_cents", "iban", "payable", "problem")
+               "net_cents", "iban", "payable", "problem", "vouchers_cents")
 
 
 def statements_csv(statements: Statements) -> str:
@@ -163,5 +171,5 @@ def statements_csv(statements: Statements) -> str:
         problem = s.bank_problem if s.net_cents > 0 else None
         writer.writerow((statements.period.label, s.shop.slug, s.shop.name, s.gross_cents,
                          s.refunds_cents, s.commission_cents, s.net_cents, s.shop.iban or "",
-                         "yes" if s.payable else "no", problem or ""))
+                         "yes" if s.payable else "no", problem or "", s.vouchers_cents))
     return out.getvalue()

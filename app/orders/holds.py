@@ -5,7 +5,7 @@ statements built once (app.database.built_once) on the session's connection rath
 ORM objects: about as many statements as a hand-written transaction, each a few dozen
 microseconds of Python. The rules are the same as everywhere: shops and products are
 checked, the slot must be offered, stock and seats are taken by conditional statements
-in one lock order (products by id, then seats), and an error anywhere writes nothing
+in one lock order (products by id, seats, vouchers), and an error anywhere writes nothing
 (the caller's transaction rolls back).
 """
 import secrets
@@ -22,6 +22,7 @@ from app.orders.models import (CHECKOUT_PENDING, PENDING_PAYMENT, Checkout, Cust
                                OrderEvent, OrderLine)
 from app.orders.requests import CheckoutRequest
 from app.pickup.services import load_schedules, offered_slot, take_seat
+from app.vouchers import services as vouchers
 
 SHOPPER = "shopper"
 
@@ -121,5 +122,11 @@ def hold_basket(request: CheckoutRequest, *, now: datetime, provider_name: str,
     _events([{"order_id": order_id, "type": PENDING_PAYMENT, "from_status": None,
               "to_status": None, "actor": SHOPPER, "note": "panier réservé", "at": now}
              for order_id in order_ids], conn)
+    # Vouchers last (after seats in the lock order): each covers what the previous left.
+    left = sum(order_totals)
+    for i, code in enumerate(request.vouchers):
+        if left == 0:
+            break
+        left -= vouchers.hold(code, checkout_id, left, now=now, field=f"vouchers[{i}]")
     return checkout_id
 

@@ -10,6 +10,7 @@ from app.timeutil import parse_instant
 MAX_QUANTITY = 999
 MAX_ORDERS = 20
 MAX_LINES = 100
+MAX_VOUCHERS = 5
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -34,6 +35,7 @@ class CheckoutRequest:
     phone: str
     email: str | None
     orders: tuple[OrderRequest, ...]
+    vouchers: tuple[str, ...] = ()  # town gift voucher codes, spent in this order
 
 
 def _obj(value, field: str) -> dict:
@@ -106,4 +108,20 @@ def parse_checkout(payload) -> CheckoutRequest:
             quantity = _int(line.get("quantity"), f"{at}.quantity", 1, MAX_QUANTITY, "Quantité")
             lines.append(LineRequest(product_id, quantity, at))
         orders.append(OrderRequest(shop, slot, tuple(lines), where))
-    return CheckoutRequest(name, phone, email, tuple(orders))
+    return CheckoutRequest(name, phone, email, tuple(orders), _vouchers(data.get("vouchers")))
+
+
+def _vouchers(raw) -> tuple[str, ...]:
+    if raw is None or raw == []:
+        return ()
+    if not isinstance(raw, list):
+        raise Malformed("Une liste de codes est attendue.", field="vouchers")
+    if len(raw) > MAX_VOUCHERS:
+        raise Invalid(f"{MAX_VOUCHERS} bons au plus par commande.", field="vouchers")
+    codes = []
+    for i, code in enumerate(raw):
+        if not isinstance(code, str) or not code.strip() or len(code) > 40:
+            raise Invalid("Code de bon illisible.", field=f"vouchers[{i}].code",
+                          code="unknown_voucher")
+        codes.append(code.strip())
+    return tuple(codes)

@@ -102,9 +102,6 @@ def pay_checkout(checkout_id: int, method: str, *, now: datetime,
                  provider: PaymentProvider) -> Checkout:
     """Authorise the total and place every order. Paying twice is harmless: the second
     call finds the checkout placed and returns it."""
-    if provider.name == "offline" and method not in OFFLINE_METHODS:
-        raise Invalid("Moyen de paiement inconnu.", field="payment_method",
-                      code="invalid_payment_method")
     with transaction():
         checkout = _lock_checkout(checkout_id)
         if checkout.status == CHECKOUT_PLACED:
@@ -112,12 +109,18 @@ def pay_checkout(checkout_id: int, method: str, *, now: datetime,
         if checkout.status == CHECKOUT_EXPIRED or now >= checkout.hold_expires_at:
             raise Conflict("Le délai de réservation est dépassé : refaites votre panier.",
                            code="hold_expired")
-        payable = [order for order in checkout.orders if order.status == PENDING_PAYMENT]
-        if not payable:
+        if not any(order.status == PENDING_PAYMENT for order in checkout.orders):
             raise Conflict("Plus rien à payer dans ce panier.", code="invalid_state")
-        amount = sum(order.total_cents for order in payable)
-        result = provider.authorize(checkout_id=checkout.id, amount_cents=amount,
-                                    method=method, idempotency_key=f"authorize:{checkout.id}")
+        amount = payments.card_due_cents(checkout)
+        if amount == 0:  # the vouchers cover it all: no card, nothing to ask a bank
+            result, authorized_by = ProviderResult(ok=True), payments.VOUCHER_ONLY
+        else:
+            if provider.name == "offline" and method not in OFFLINE_METHODS:
+                raise Invalid("Moyen de paiement inconnu.", field="payment_method",
+                              code="invalid_payment_method")
+            result, authorized_by = provider.authorize(
+                checkout_id=checkout.id, amount_cents=amount, method=method,
+                idempotency_key=f"authorize:{checkout.id}"), provider.name
         if not result.ok:
             payments.record_authorization(checkout, amount, result, provider.name, now)
     if not result.ok:  # the declined attempt is on record; the hold runs on
@@ -126,7 +129,8 @@ def pay_checkout(checkout_id: int, method: str, *, now: datetime,
     # A second pay racing this one asks the provider with the same idempotency key, so
     # gets the same authorisation back; place_authorized places the checkout once.
     checkout = place_authorized(checkout_id, provider_ref=result.provider_ref,
-                                amount_cents=amount, now=now, provider=provider)
+                                amount_cents=amount, now=now, provider=provider,
+                                authorized_by=authorized_by)
     if checkout.status != CHECKOUT_PLACED:
         raise Conflict("Le délai de réservation est dépassé : refaites votre panier.",
                        code="hold_expired")
@@ -136,9 +140,10 @@ def pay_checkout(checkout_id: int, method: str, *, now: datetime,
 AUTHORIZATION_LIFETIME = timedelta(days=7)  # card authorisations lapse after this (Stripe)
 
 
-def place_authorized(checkout_id: int, *, provider_ref: str, amount_cents: int,
+def place_authorized(checkout_id: int, *, provider_ref: str | None, amount_cents: int,
                      now: datetime, provider: PaymentProvider,
-                     capture_before: datetime | None = None) -> Checkout:
+                     capture_before: datetime | None = None,
+                     authorized_by: str | None = None) -> Checkout:
     """The bank has authorised the checkout (the shopper paid here, or Stripe says so by
     webhook): record it and place every order still waiting for payment. An authorisation
     that arrives after the hold ran out is released instead, never placed: the goods are
@@ -149,7 +154,10 @@ def place_authorized(checkout_id: int, *, provider_ref: str, amount_cents: int,
             return checkout
         payments.record_authorization(
             checkout, amount_cents, ProviderResult(ok=True, provider_ref=provider_ref),
-            provider.name, now, capture_before=capture_before or now + AUTHORIZATION_LIFETIME)
+            authorized_by or provider.name, now,
+            # Vouchers do not lapse; a card authorisation does.
+            capture_before=None if authorized_by == payments.VOUCHER_ONLY
+            else capture_before or now + AUTHORIZATION_LIFETIME)
         if checkout.status == CHECKOUT_EXPIRED or now >= checkout.hold_expires_at:
             _expire(checkout, now)
         else:

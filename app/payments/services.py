@@ -6,13 +6,38 @@ import sqlalchemy as sa
 
 from app.database import claim_rows, insert_ignore
 from app.extensions import db
-from app.ledger.services import record_capture
-from app.orders.models import COLLECTED, ENDED_STATES, Checkout, Order
+from app.ledger.services import record_capture, record_voucher_payment
+from app.orders.models import (CHECKOUT_PENDING, COLLECTED, ENDED_STATES, PENDING_PAYMENT,
+                               Checkout, Order)
 from app.payments.models import (AUTHORIZE, CAPTURE, FAILED, PENDING, PROCESSING, SUCCEEDED,
                                  VOID, PaymentTransaction)
 from app.payments.providers import PaymentProvider, ProviderResult
+from app.vouchers.services import checkout_vouchers, consume_for_checkout
 
 MAX_ATTEMPTS = 8
+
+
+# Provider name of an "authorisation" the town's vouchers cover entirely: no card involved.
+VOUCHER_ONLY = "voucher"
+
+
+def card_due_cents(checkout: Checkout) -> int:
+    """What the card must authorise for the orders still waiting for payment: their total
+    less what the checkout's vouchers hold."""
+    waiting = sum(order.total_cents for order in checkout.orders
+                  if order.status == PENDING_PAYMENT)
+    return max(0, waiting - checkout_vouchers(checkout.id).held_cents)
+
+
+def payment_details(provider: PaymentProvider, checkout: Checkout) -> dict:
+    """The checkout's `payment` for the shopper: the provider's (a Stripe client secret…),
+    or, when vouchers cover everything, no card at all."""
+    if checkout.status != CHECKOUT_PENDING:
+        return provider.checkout_payment(checkout.id, checkout.total_cents)
+    card = card_due_cents(checkout)
+    details = {"provider": VOUCHER_ONLY} if card == 0 else \
+        provider.checkout_payment(checkout.id, card)
+    return {**details, "card_cents": card}
 
 
 def authorization(checkout_id: int) -> PaymentTransaction | None:
@@ -34,20 +59,25 @@ def record_authorization(checkout: Checkout, amount_cents: int, result: Provider
 
 
 def settle_if_done(checkout: Checkout, now: datetime) -> None:
-    """Once every order of the checkout has ended, write its one settlement: a capture of
-    what was collected (confirmed quantities), or a void when nothing was. The caller holds
-    the checkout's row lock, so two orders ending at once cannot both miss the last one."""
+    """Once every order of the checkout has ended, settle it once: its vouchers pay first
+    for what was collected (confirmed quantities), their unused holds go back; the card
+    pays the rest, by one capture, or its authorisation is released (void) when nothing is
+    left for it. The caller holds the checkout's row lock, so two orders ending at once
+    cannot both miss the last one; every step is idempotent."""
     states = db.session.scalars(sa.select(Order.status).where(Order.checkout_id == checkout.id))
     if any(state not in ENDED_STATES for state in states):
         return
-    auth = authorization(checkout.id)
-    if auth is None:
-        return
     collected = db.session.scalars(sa.select(Order).where(
-        Order.checkout_id == checkout.id, Order.status == COLLECTED)).all()
+        Order.checkout_id == checkout.id, Order.status == COLLECTED).order_by(Order.id)).all()
     amount = sum(order.confirmed_total_cents for order in collected)
+    by_vouchers = consume_for_checkout(checkout.id, amount, now=now).consumed_cents
+    record_voucher_payment(checkout.id, collected, by_vouchers, at=now)
+    auth = authorization(checkout.id)
+    if auth is None or auth.provider == VOUCHER_ONLY:
+        return
+    by_card = amount - by_vouchers
     db.session.execute(insert_ignore(PaymentTransaction).values(
-        checkout_id=checkout.id, kind=CAPTURE if amount else VOID, amount_cents=amount,
+        checkout_id=checkout.id, kind=CAPTURE if by_card else VOID, amount_cents=by_card,
         provider=auth.provider, provider_ref=auth.provider_ref, status=PENDING,
         idempotency_key=f"settle:{checkout.id}", attempts=0, created_at=now))
 

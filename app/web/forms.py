@@ -58,6 +58,9 @@ class CheckoutForm(FlaskForm):
     email = StringField(_l("E-mail (facultatif)"), validators=[Optional(), Length(max=254)],
                         render_kw={"autocomplete": "email", "inputmode": "email",
                                    "data-testid": "customer-email"})
+    voucher = StringField(_l("Bon cadeau de la ville (facultatif)"), validators=[Length(max=40)],
+                          render_kw={"autocomplete": "off", "autocapitalize": "characters",
+                                     "data-testid": "voucher-code"})
     idempotency_key = HiddenField(validators=[Regexp(IDEMPOTENCY_KEY)])
 
     def validate_phone(self, field):

@@ -21,10 +21,13 @@ from app.orders.models import CHECKOUT_EXPIRED, CHECKOUT_PLACED, PENDING_PAYMENT
 from app.orders.requests import parse_checkout
 from app.orders.transitions import STATE_LABELS
 from app.phone import display_phone
+from app.payments import services as payment_services
+from app.payments.services import payment_details
 from app.pickup.services import next_bookable_slots
 from app.shops.services import get_shop, list_shops
 from app.templating import DAY_NAMES
 from app.timeutil import iso, local_today
+from app.vouchers.services import checkout_vouchers
 from app.web import cart
 from app.web.forms import (AddToCartForm, CancelOrderForm, CartLineForm, PaymentForm,
                            RemoveLineForm, SearchForm, checkout_form, slot_field_name)
@@ -145,7 +148,8 @@ def _checkout_payload(form, view: cart.CartView) -> dict:
     customer = {"name": form.name.data, "phone": form.phone.data}
     if (form.email.data or "").strip():
         customer["email"] = form.email.data
-    return {"customer": customer,
+    voucher = (form.voucher.data or "").strip()
+    return {"customer": customer, **({"vouchers": [voucher]} if voucher else {}),
             "orders": [{"shop": group.shop.slug,
                         "slot": form[slot_field_name(group.shop.id)].data,
                         "lines": [{"product_id": line.product_id, "quantity": line.quantity}
@@ -163,7 +167,8 @@ class PageErrors:
 
     def place(self, error: DomainError, form, view) -> None:
         customer_fields = {"customer.name": form.name, "customer.phone": form.phone,
-                           "customer.email": form.email}
+                           "customer.email": form.email, "vouchers[0].code": form.voucher,
+                           "vouchers": form.voucher}
         target = customer_fields.get(error.field or "")
         match = ORDER_FIELD.match(error.field or "")
         if target is None and match and int(match[1]) < len(view.groups):
@@ -242,7 +247,8 @@ def payment(checkout_id):
     if checkout.status == CHECKOUT_PLACED:
         return redirect(url_for(".thanks", checkout_id=checkout.id))
     provider = payments_provider()
-    if provider.name == "stripe":
+    card_cents = payment_services.card_due_cents(checkout)
+    if provider.name == "stripe" and card_cents:
         return _stripe_payment(checkout, provider)
     form = PaymentForm()
     top_errors, status = [], 200
@@ -271,7 +277,8 @@ def payment(checkout_id):
     expired = checkout.status == CHECKOUT_EXPIRED or seconds_left == 0
     return render_template("web/payment.html", checkout=checkout, form=form,
                            top_errors=top_errors, expired=expired, seconds_left=seconds_left,
-                           offline=provider.name == "offline"), status
+                           offline=provider.name == "offline", card_cents=card_cents,
+                           vouchers_cents=checkout_vouchers(checkout.id).held_cents), status
 
 
 def _stripe_payment(checkout, provider):
@@ -284,7 +291,7 @@ def _stripe_payment(checkout, provider):
     payment, unavailable = None, None
     if not expired:
         try:
-            payment = provider.checkout_payment(checkout.id, checkout.total_cents)
+            payment = payment_details(provider, checkout)
         except DomainError as error:
             unavailable = error.message
     if back in ("succeeded", "processing"):
