@@ -120,15 +120,21 @@ SCHEMAS = {
                            "quantity": {"type": "integer", "minimum": 1, "maximum": 999}},
                            ["product_id", "quantity"])},
                    }, ["shop", "slot", "lines"])},
+        "vouchers": {"type": "array", "maxItems": 5, "items": TEXT,
+                     "description": "Town gift voucher codes, spent in this order before "
+                                    "the card; case, spaces and dashes do not matter."},
     }, ["customer", "orders"]),
     "Checkout": _obj({
         "id": INT, "status": {"type": "string",
                               "enum": ["pending_payment", "placed", "expired"]},
         "total_cents": CENTS, "hold_expires_at": INSTANT,
-        "payment": _obj({"provider": TEXT}, ["provider"], additionalProperties=True,
+        "payment": _obj({"provider": TEXT, "card_cents": CENTS}, ["provider"],
+                        additionalProperties=True,
                         description="Provider details: offline lists its test methods; "
                                     "stripe gives payment_intent, client_secret and "
-                                    "publishable_key."),
+                                    "publishable_key; \"voucher\" when vouchers cover it "
+                                    "all. card_cents: what the card pays, while pending."),
+        "vouchers_cents": {**CENTS, "description": "What the checkout's vouchers hold."},
         "orders": {"type": "array", "items": _obj({
             "id": INT, "shop": TEXT, "slot": INSTANT, "slot_end": INSTANT,
             "status": {"type": "string", "enum": list(ORDER_STATES)},
