@@ -80,21 +80,26 @@ def test_a_voucher_pays_first_and_the_card_only_the_rest_of_what_was_collected(
     assert _sales_by_source(by_shop["boulangerie"]) == {f"voucher:{created.json['id']}": 3000}
 
 
-def test_the_card_pays_what_the_voucher_does_not_cover(app, client, clock, payments):
+def _all_collected_with_a_50_euro_voucher(app, client, clock, payments):
+    """A 30 € tart and a 40 € roast paid with a 50 € voucher and the card; both handed over."""
     bakery, butcher, cake, roast = _basket(app)
     voucher = sold_voucher(clock.now, 5000)
     created = _checkout(client, clock, {bakery: [(cake, 1)], butcher: [(roast, 1)]},
                         [voucher.code])
     client.post(f"/api/v1/checkouts/{created.json['id']}/pay", json={"payment_method": "test_ok"})
     by_shop = {o["shop"]: o["id"] for o in created.json["orders"]}
-
     _hand_over(by_shop["boulangerie"], bakery.id, clock, payments)
     _hand_over(by_shop["boucherie"], butcher.id, clock, payments)
+    return bakery, voucher, created.json["id"], by_shop
+
+
+def test_the_card_pays_what_the_voucher_does_not_cover(app, client, clock, payments):
+    bakery, voucher, checkout_id, by_shop = _all_collected_with_a_50_euro_voucher(
+        app, client, clock, payments)
 
     assert _available(voucher.code) == 0
     assert _money("capture") == [(2000, "succeeded")]
     # The bakery's order came first: the voucher paid it all, then 20 € of the roast.
-    checkout_id = created.json["id"]
     assert _sales_by_source(by_shop["boulangerie"]) == {f"voucher:{checkout_id}": 3000}
     capture_id = db.session.scalar(sa.select(PaymentTransaction.id)
                                    .where(PaymentTransaction.kind == "capture"))
@@ -159,14 +164,7 @@ def test_a_wrong_voucher_code_is_named_and_nothing_is_held(app, client, clock):
 
 def test_the_months_statement_shows_what_vouchers_paid_each_shop(app, client, clock, payments,
                                                                  runner):
-    bakery, butcher, cake, roast = _basket(app)
-    voucher = sold_voucher(clock.now, 5000)
-    created = _checkout(client, clock, {bakery: [(cake, 1)], butcher: [(roast, 1)]},
-                        [voucher.code])
-    client.post(f"/api/v1/checkouts/{created.json['id']}/pay", json={"payment_method": "test_ok"})
-    by_shop = {o["shop"]: o["id"] for o in created.json["orders"]}
-    _hand_over(by_shop["boulangerie"], bakery.id, clock, payments)
-    _hand_over(by_shop["boucherie"], butcher.id, clock, payments)
+    _all_collected_with_a_50_euro_voucher(app, client, clock, payments)
 
     out = runner.invoke(args=["payouts", "statement", "--period", "2026-11", "--no-lines"]).output
 
