@@ -3,6 +3,7 @@ import uuid
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
@@ -106,13 +107,22 @@ class transaction:
         return False
 
 
+class Claimable:
+    """Columns of a row that one process at a time takes to work on (an outbox message, a
+    settlement, a refund): see claim_rows."""
+
+    attempts: so.Mapped[int] = so.mapped_column(default=0)
+    claim: so.Mapped[str | None] = so.mapped_column(sa.String(40), index=True)
+    claimed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+
+
 def claim_rows(model, due, claimable, *, working: str, now: datetime) -> list:
     """Take the rows that `due` (a SELECT of ids) finds for this process alone, and commit.
 
     One UPDATE marks them `working` with a fresh claim token; rows another process holds
     are skipped (SKIP LOCKED on PostgreSQL; SQLite has one writer at a time) and
     `claimable` is checked again, so no two processes ever take the same row. The model
-    has status, claim, claimed_at and attempts columns."""
+    is Claimable and has a status column."""
     token = uuid.uuid4().hex
     db.session.execute(sa.update(model)
                        .where(model.id.in_(for_update(due, skip_locked=True).scalar_subquery()),

@@ -3,7 +3,7 @@ from datetime import datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from app.database import UTCDateTime, utcnow
+from app.database import Claimable, UTCDateTime, utcnow
 from app.extensions import db
 
 # Ledger entry kinds. Amounts are never negative: the kind says which way the money goes.
@@ -45,7 +45,7 @@ class LedgerEntry(db.Model):
     at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
 
 
-class Refund(db.Model):
+class Refund(Claimable, db.Model):
     """Money given back on a collected order: a row of its own, never an edited capture.
 
     Written `pending` in the transaction that checks it against what was captured (the
@@ -68,9 +68,6 @@ class Refund(db.Model):
     status: so.Mapped[str] = so.mapped_column(sa.String(20), default=PENDING)
     provider_ref: so.Mapped[str | None] = so.mapped_column(sa.String(200))
     error: so.Mapped[str | None] = so.mapped_column(sa.String(300))
-    attempts: so.Mapped[int] = so.mapped_column(default=0)
-    claim: so.Mapped[str | None] = so.mapped_column(sa.String(40), index=True)
-    claimed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     done_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 

@@ -3,7 +3,7 @@ from datetime import datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from app.database import UTCDateTime, utcnow
+from app.database import Claimable, UTCDateTime, utcnow
 from app.extensions import db
 
 QUEUED = "queued"    # written with the change that caused it, waiting for the flush
@@ -12,7 +12,7 @@ SENT = "sent"
 FAILED = "failed"
 
 
-class SmsMessage(db.Model):
+class SmsMessage(Claimable, db.Model):
     """Transactional outbox: a row is written in the same transaction as the order change.
 
     `dedupe_key` is unique ("reminder:42"), so two sweeps can never queue the same message.
@@ -29,9 +29,6 @@ class SmsMessage(db.Model):
     dedupe_key: so.Mapped[str] = so.mapped_column(sa.String(80), unique=True)
     status: so.Mapped[str] = so.mapped_column(sa.String(20), default=QUEUED)
     send_after: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
-    claim: so.Mapped[str | None] = so.mapped_column(sa.String(40), index=True)
-    claimed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
-    attempts: so.Mapped[int] = so.mapped_column(default=0)
     provider_ref: so.Mapped[str | None] = so.mapped_column(sa.String(80))
     error: so.Mapped[str | None] = so.mapped_column(sa.String(300))
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)

@@ -3,7 +3,7 @@ from datetime import datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from app.database import UTCDateTime, utcnow
+from app.database import Claimable, UTCDateTime, utcnow
 from app.extensions import db
 
 AUTHORIZE, CAPTURE, VOID = "authorize", "capture", "void"
@@ -12,7 +12,7 @@ PROCESSING = "processing"  # claimed by one process that is talking to the provi
 SUCCEEDED, FAILED = "succeeded", "failed"
 
 
-class PaymentTransaction(db.Model):
+class PaymentTransaction(Claimable, db.Model):
     """Append-only money record: rows are added, amounts never edited.
 
     A settlement (capture or void) is written as `pending` in the same transaction as the
@@ -33,9 +33,6 @@ class PaymentTransaction(db.Model):
     status: so.Mapped[str] = so.mapped_column(sa.String(20))
     idempotency_key: so.Mapped[str] = so.mapped_column(sa.String(120), unique=True)
     error: so.Mapped[str | None] = so.mapped_column(sa.String(300))
-    attempts: so.Mapped[int] = so.mapped_column(default=0)
-    claim: so.Mapped[str | None] = so.mapped_column(sa.String(40), index=True)
-    claimed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     done_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     # On an authorisation: the provider lets it lapse at this instant (Stripe: 7 days for
