@@ -235,7 +235,7 @@ def test_sms_list_prints_the_outbox_newest_first_as_json_lines(runner, app, cloc
         ("+33798765432", second.id, "placed", "queued"),
         ("+33612345678", first.id, "placed", "queued")]
     assert rows[0]["created_at"] == "2026-11-24T09:05:00+01:00"
-    assert "Boulangerie Martin" in rows[0]["body"] and "reçue" in result.output  # not \u00e7
+    assert "Boulangerie Martin" in rows[0]["body"] and "enregistrée" in result.output  # not \u00e9
 
     only = runner.invoke(args=["sms", "list", "--to", "06 12 34 56 78"])
 

@@ -15,6 +15,7 @@ from app.extensions import db
 from app.ledger.models import FAILED, PENDING, PROCESSING, SUCCEEDED, Refund, RefundLine
 from app.ledger.services import order_sale, order_voucher_paid, record_refund
 from app.money import euros
+from app.notify import texts
 from app.notify.services import queue_sms
 from app.orders.models import COLLECTED, Checkout, Order, OrderLine
 from app.orders.transitions import record_event
@@ -163,8 +164,7 @@ def refund_order(order_id: int, *, reason: str, actor: str, now: datetime,
                      note=f"{euros(amount)} : {reason}")
         queue_sms(to=order.customer.phone, kind="refund", order_id=order.id, now=now,
                   dedupe_key=f"refund:{refund.id}",
-                  body=f"{order.shop.name} : remboursement de {euros(amount)} sur la commande "
-                       f"n°{order.id} ({reason[:60]}). Sous 5 à 10 jours sur votre carte.")
+                  body=texts.refunded(order, amount, reason))
     process_refunds(provider, now, refund_id=refund.id)
     db.session.refresh(refund)
     return refund
