@@ -2,7 +2,7 @@
 from app.accounts.models import User  # noqa: F401
 from app.catalog.models import Product  # noqa: F401
 from app.ledger.models import LedgerEntry, Refund, RefundLine  # noqa: F401
-from app.notify.models import SmsMessage  # noqa: F401
+from app.notify.models import SmsMessage, SmsOptOut  # noqa: F401
 from app.orders.models import Checkout, Customer, Order, OrderEvent, OrderLine  # noqa: F401
 from app.payments.models import PaymentTransaction  # noqa: F401
 from app.pickup.models import SlotSeats  # noqa: F401

@@ -35,7 +35,8 @@ def _errors(*statuses: int) -> dict:
                 403: "The account is not a merchant.",
                 404: "Not found (or another shop's, or a wrong tracking token).",
                 409: "Conflict: out of stock, slot full, wrong state, key reused.",
-                422: "Invalid value; `field` names it."}
+                422: "Invalid value; `field` names it.",
+                503: "The provider is not configured on this site."}
     return {str(s): {"description": meanings[s], "content": {"application/json": {
         "schema": _ref("Error")}}} for s in statuses}
 
@@ -268,7 +269,7 @@ PATHS = {
         {"200": {"description": "Recorded."}}, tag=WEBHOOKS, errors=(400, 403))},
     "/webhooks/twilio/inbound": {"post": _op(
         "Messages from shoppers (STOP, START, replies), verified with X-Twilio-Signature",
-        {"200": {"description": "TwiML answer."}}, tag=WEBHOOKS, errors=(400, 403))},
+        {"200": {"description": "TwiML answer."}}, tag=WEBHOOKS, errors=(400, 403, 503))},
     "/openapi.json": {"get": _op("This document", {"200": _json({"type": "object"})},
                                  tag=META)},
 }

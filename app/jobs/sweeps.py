@@ -10,11 +10,11 @@ from app.database import for_update, transaction
 from app.extensions import db
 from app.ledger.refunds import process_refunds
 from app.notify import texts
-from app.notify.models import SmsMessage
+from app.notify.models import SmsMessage, SmsOptOut
 from app.notify.providers import SmsProvider
 from app.notify.services import flush_outbox, queue_sms
 from app.orders.models import (CANCELLED, CHECKOUT_PENDING, CONFIRMED, NO_SHOW, PLACED, READY,
-                               Checkout, Order)
+                               Checkout, Customer, Order)
 from app.orders.services import expire_checkout
 from app.orders.transitions import transition
 from app.payments.models import AUTHORIZE, SUCCEEDED, PaymentTransaction
@@ -75,10 +75,13 @@ def send_due_reminders(now: datetime) -> int:
     dedupe key means a second sweep, here or in another process, queues nothing."""
     already = sa.select(SmsMessage.id).where(SmsMessage.dedupe_key ==
                                              sa.literal("reminder:") + sa.cast(Order.id, sa.String))
+    # A shopper who answered STOP gets no reminder (app/notify/optout.py).
+    opted_out = sa.select(SmsOptOut.id).where(SmsOptOut.phone == Customer.phone)
     orders = db.session.scalars(
-        sa.select(Order).join(Shop)
+        sa.select(Order).join(Shop).join(Customer, Customer.id == Order.customer_id)
         .where(Order.status.in_((PLACED, CONFIRMED, READY)), Order.slot_start > now,
-               Order.slot_start <= now + LONGEST_REMINDER, ~sa.exists(already))
+               Order.slot_start <= now + LONGEST_REMINDER, ~sa.exists(already),
+               ~sa.exists(opted_out))
         .order_by(Order.slot_start).limit(BATCH)).all()
     queued = 0
     with transaction():

@@ -33,3 +33,16 @@ class SmsMessage(Claimable, db.Model):
     error: so.Mapped[str | None] = so.mapped_column(sa.String(300))
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     sent_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+
+
+class SmsOptOut(db.Model):
+    """A number that answered STOP: no reminder (nor, later, anything promotional) goes to
+    it; the messages that answer what the shopper just did still go. START deletes the row,
+    so a row present means opted out (the opt-out of the moment, not a history)."""
+
+    __tablename__ = "sms_opt_outs"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    phone: so.Mapped[str] = so.mapped_column(sa.String(20), unique=True)
+    opted_out_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    source: so.Mapped[str] = so.mapped_column(sa.String(40))  # "sms:STOP", "sms:ARRET"...

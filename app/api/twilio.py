@@ -1,0 +1,42 @@
+"""Calls from Twilio: messages from shoppers (STOP, START, replies).
+
+Twilio signs each call (X-Twilio-Signature) over the URL it called and the form it posted.
+Behind a proxy the URL the app sees is not the one Twilio called, so the signed URL is
+rebuilt from COMPTOIR_PUBLIC_URL: it must be the public address configured in Twilio
+(e.g. https://comptoir.example.fr, so the webhook is
+https://comptoir.example.fr/api/v1/webhooks/twilio/inbound)."""
+from flask import Response, current_app, request
+from twilio.request_validator import RequestValidator
+from twilio.twiml.messaging_response import MessagingResponse
+
+from app import clock
+from app.api import bp
+from app.api.errors import Forbidden
+from app.errors import DomainError
+from app.notify.optout import handle_inbound_sms
+
+
+class NotConfigured(DomainError):
+    status = 503
+    code = "twilio_not_configured"
+
+
+def verified_form():
+    """The posted form, once its signature is checked; raises before anything is written."""
+    token = current_app.config.get("TWILIO_AUTH_TOKEN")
+    if not token:
+        raise NotConfigured("twilio not configured")
+    url = current_app.config["PUBLIC_URL"].rstrip("/") + request.full_path.rstrip("?")
+    signature = request.headers.get("X-Twilio-Signature", "")
+    if not signature or not RequestValidator(token).validate(url, request.form, signature):
+        raise Forbidden("Signature Twilio invalide.", field="X-Twilio-Signature",
+                        code="bad_signature")
+    return request.form
+
+
+@bp.post("/webhooks/twilio/inbound")
+def twilio_inbound():
+    form = verified_form()
+    handle_inbound_sms(sender=form.get("From", ""), body=form.get("Body", ""), now=clock())
+    # An empty answer: Twilio's own opt-out handling already confirms STOP and START.
+    return Response(str(MessagingResponse()), mimetype="text/xml")

@@ -1,0 +1,78 @@
+"""Opt-out by SMS: a shopper who answers STOP gets no more reminders (nor, later, anything
+promotional); START resumes them. Messages that answer what the shopper just did (order
+placed, ready, cancelled, refunded) are not affected: a sweep that queues the others
+leaves out the numbers of sms_opt_outs in its own SQL (see send_due_reminders)."""
+import unicodedata
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from app.database import insert_ignore, transaction
+from app.errors import Invalid
+from app.extensions import db
+from app.notify.models import SmsOptOut
+from app.phone import normalize_phone
+
+STOP, START = "stop", "start"
+
+# Twilio's own keywords are all here, so that our list never disagrees with the numbers
+# Twilio itself blocks and unblocks; the French ones are ours alone. "OUI" is deliberately
+# not an opt-in: it is also how a shopper answers a shop's question about an order.
+STOP_WORDS = frozenset({"STOP", "STOP SMS", "STOPSMS", "STOPALL", "STOP ALL", "ARRET",
+                        "ARRET SMS", "UNSUBSCRIBE", "DESABONNER", "CANCEL", "END", "QUIT"})
+START_WORDS = frozenset({"START", "UNSTOP", "YES"})
+
+
+def _plain(body: str) -> str:
+    """Upper case, no accents, single spaces, no trailing punctuation: 'arrêt !' -> 'ARRET'."""
+    decomposed = unicodedata.normalize("NFKD", body or "")
+    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(letters.upper().strip(" \t\r\n.!?;,").split())
+
+
+def parse_keyword(body: str) -> str | None:
+    """STOP or START when the whole message is one of their keywords, else None (a reply)."""
+    word = _plain(body)
+    if word in STOP_WORDS:
+        return STOP
+    if word in START_WORDS:
+        return START
+    return None
+
+
+def opt_out(phone: str, *, now: datetime, source: str) -> bool:
+    """Record that `phone` (E.164) wants no more reminders. False if it already had said so:
+    the unique phone settles two STOPs arriving at once. In the caller's transaction."""
+    inserted = db.session.execute(insert_ignore(SmsOptOut).values(
+        phone=phone, opted_out_at=now, source=source[:40])
+        .returning(SmsOptOut.id)).scalar_one_or_none()
+    return inserted is not None
+
+
+def opt_in(phone: str, *, now: datetime) -> bool:
+    """Reminders to `phone` resume. False if it was not opted out. `now` is taken for the
+    day a consent history is kept; the row of the opt-out is simply removed today."""
+    removed = db.session.execute(sa.delete(SmsOptOut).where(SmsOptOut.phone == phone))
+    return removed.rowcount > 0
+
+
+def is_opted_out(phone: str) -> bool:
+    return db.session.scalar(sa.select(sa.exists().where(SmsOptOut.phone == phone)))
+
+
+def handle_inbound_sms(*, sender: str, body: str, now: datetime) -> str:
+    """What an inbound SMS did: "opted_out", "opted_in" or "ignored" (a reply to an order,
+    handled by a later feature). `sender` is the From of the message, E.164 from Twilio."""
+    keyword = parse_keyword(body)
+    if keyword is None:
+        return "ignored"
+    try:
+        phone = normalize_phone(sender, field="From")
+    except Invalid:
+        return "ignored"  # a short code or a sender name: no shopper of ours
+    with transaction():
+        if keyword == STOP:
+            opt_out(phone, now=now, source=f"sms:{_plain(body)}")
+            return "opted_out"
+        opt_in(phone, now=now)
+        return "opted_in"
