@@ -10,12 +10,13 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.database import claim_rows, for_update, transaction
-from app.errors import Conflict, Invalid, NotFound
+from app.errors import Conflict, Invalid
 from app.extensions import db
 from app.ledger.models import FAILED, PENDING, PROCESSING, SUCCEEDED, Refund, RefundLine
 from app.ledger.services import order_sale, order_voucher_paid, record_refund
 from app.money import euros
 from app.notify import texts
+from app.orders.services import lock_order
 from app.notify.services import queue_sms
 from app.orders.models import COLLECTED, Checkout, Order, OrderLine
 from app.orders.transitions import record_event
@@ -78,18 +79,6 @@ def _check_reason(reason) -> str:
     return reason
 
 
-def _lock_order(order_id: int, shop_id: int | None) -> Order:
-    checkout_id = db.session.scalar(sa.select(Order.checkout_id).where(Order.id == order_id))
-    if checkout_id is None:
-        raise NotFound(_("Commande introuvable."))
-    db.session.scalar(for_update(sa.select(Checkout).where(Checkout.id == checkout_id)))
-    order = db.session.get(Order, order_id)
-    db.session.refresh(order)
-    if shop_id is not None and order.shop_id != shop_id:
-        raise NotFound(_("Commande introuvable."))
-    return order
-
-
 def _line_amounts(money: OrderMoney, lines) -> tuple[int, list[tuple[OrderLine, int]]]:
     by_id = {entry.line.id: entry for entry in money.lines}
     chosen, seen = [], set()
@@ -127,7 +116,7 @@ def refund_order(order_id: int, *, reason: str, actor: str, now: datetime,
     if amount_cents is not None and (type(amount_cents) is not int or amount_cents <= 0):
         raise Invalid(_("Montant en centimes, supérieur à zéro."), field="amount_cents")
     with transaction():
-        order = _lock_order(order_id, shop_id)
+        order = lock_order(order_id, shop_id)
         if order.status != COLLECTED:
             raise Conflict(_("Seule une commande retirée peut être remboursée."),
                            code="invalid_state", field="status")

@@ -202,7 +202,7 @@ def _expire(checkout: Checkout, now: datetime) -> None:
 
 # --- the shop's side -------------------------------------------------------------------
 
-def _shop_order(order_id: int, shop_id: int | None) -> Order:
+def lock_order(order_id: int, shop_id: int | None) -> Order:
     """The order, with its checkout locked; another shop's order does not exist (404)."""
     checkout_id = db.session.scalar(sa.select(Order.checkout_id).where(Order.id == order_id))
     if checkout_id is None:
@@ -220,7 +220,7 @@ def confirm_lines(order_id: int, shop_id: int, confirmed: list[tuple[int, int]],
     """The shop checks its shelves: confirmed quantity per line (0..ordered). A line left
     out keeps its ordered quantity. Short lines mark the product sold out; all zero cancels."""
     with transaction():
-        order = _shop_order(order_id, shop_id)
+        order = lock_order(order_id, shop_id)
         if order.status != PLACED:
             raise Conflict("Cette commande a déjà été confirmée ou n'est plus à traiter.",
                            code="invalid_state", field="status")
@@ -252,7 +252,7 @@ def confirm_lines(order_id: int, shop_id: int, confirmed: list[tuple[int, int]],
 
 def mark_ready(order_id: int, shop_id: int, *, now: datetime) -> Order:
     with transaction():
-        order = _shop_order(order_id, shop_id)
+        order = lock_order(order_id, shop_id)
         if order.status != READY:
             transition(order, READY, actor=shop_actor(shop_id), now=now)
     return order
@@ -261,7 +261,7 @@ def mark_ready(order_id: int, shop_id: int, *, now: datetime) -> Order:
 def collect(order_id: int, shop_id: int, *, now: datetime, provider: PaymentProvider) -> Order:
     """Handed over: the confirmed amount is captured once, however often this is pressed."""
     with transaction():
-        order = _shop_order(order_id, shop_id)
+        order = lock_order(order_id, shop_id)
         if order.status != COLLECTED:
             transition(order, COLLECTED, actor=shop_actor(shop_id), now=now)
     payments.process_settlements(provider, now, checkout_id=order.checkout_id)
@@ -276,7 +276,7 @@ def cancel_by_shop(order_id: int, shop_id: int | None, reason: str, *, now: date
     if len(reason) > 300:
         raise Invalid("300 caractères au plus.", field="reason")
     with transaction():
-        order = _shop_order(order_id, shop_id)
+        order = lock_order(order_id, shop_id)
         if order.status == PENDING_PAYMENT:
             raise Conflict("Commande pas encore payée.", code="invalid_state", field="status")
         transition(order, CANCELLED, actor=actor or shop_actor(order.shop_id), now=now,
@@ -324,7 +324,7 @@ def cancel_by_shopper(order_id: int, token: str, *, now: datetime,
     """Allowed until the shop confirms; afterwards the shopper calls the shop."""
     order_by_token(order_id, token)
     with transaction():
-        order = _shop_order(order_id, None)
+        order = lock_order(order_id, None)
         if order.status not in (PENDING_PAYMENT, PLACED):
             raise Conflict("La boutique a déjà confirmé cette commande : appelez-la pour "
                            "l'annuler.", code="invalid_state", field="status")
