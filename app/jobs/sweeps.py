@@ -90,6 +90,7 @@ def send_due_reminders(now: datetime) -> int:
             # An order placed inside the reminder window has just had its confirmation SMS.
             if remind_at <= now and order.created_at < remind_at:
                 queued += queue_sms(to=order.customer.phone, body=texts.reminder(order),
+                                    shop_id=order.shop_id, slot_start=order.slot_start,
                                     kind="reminder", order_id=order.id, now=now,
                                     dedupe_key=f"reminder:{order.id}")
     return queued

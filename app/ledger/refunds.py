@@ -151,7 +151,8 @@ def refund_order(order_id: int, *, reason: str, actor: str, now: datetime,
                                       quantity=quantity, amount_cents=line.unit_price_cents * quantity))
         record_event(order, "refunded", actor=actor, now=now,
                      note=f"{euros(amount)} : {reason}")
-        queue_sms(to=order.customer.phone, kind="refund", order_id=order.id, now=now,
+        queue_sms(to=order.customer.phone, kind="refund", order_id=order.id,
+                  shop_id=order.shop_id, now=now,
                   dedupe_key=f"refund:{refund.id}",
                   body=texts.refunded(order, amount, reason))
     process_refunds(provider, now, refund_id=refund.id)

@@ -6,10 +6,16 @@ import sqlalchemy.orm as so
 from app.database import Claimable, UTCDateTime, utcnow
 from app.extensions import db
 
-QUEUED = "queued"    # written with the change that caused it, waiting for the flush
-SENDING = "sending"  # claimed by one flushing process
-SENT = "sent"
-FAILED = "failed"
+QUEUED = "queued"            # written with the change that caused it, waiting for the flush
+SENDING = "sending"          # claimed by one flushing process; may have reached the provider
+SENT = "sent"                # the provider accepted it
+DELIVERED = "delivered"      # the operator confirmed delivery (status callback)
+UNDELIVERED = "undelivered"  # the operator could not deliver it (status callback)
+FAILED = "failed"            # refused for good, or out of retries: never reached the phone
+WITHDRAWN = "withdrawn"      # no longer to be sent: order ended, slot moved, number opted out
+
+NOT_TOLD = (FAILED, UNDELIVERED)  # the shopper was not told: the shop's queue shows it
+PROMOTIONAL = "promo"             # the kind of messages bound by consent and the charter
 
 
 class SmsMessage(Claimable, db.Model):
@@ -26,13 +32,51 @@ class SmsMessage(Claimable, db.Model):
     body: so.Mapped[str] = so.mapped_column(sa.String(1600))
     kind: so.Mapped[str] = so.mapped_column(sa.String(20))
     order_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("orders.id"), index=True)
+    # Whose message it is, for the figures: the order's shop, or None for the association.
+    shop_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("shops.id"), index=True)
+    segments: so.Mapped[int] = so.mapped_column(default=1, server_default="1")
+    # A reminder is about one slot: if the order moves, the queued reminder is withdrawn.
+    slot_start: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     dedupe_key: so.Mapped[str] = so.mapped_column(sa.String(80), unique=True)
     status: so.Mapped[str] = so.mapped_column(sa.String(20), default=QUEUED)
     send_after: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
     provider_ref: so.Mapped[str | None] = so.mapped_column(sa.String(80))
     error: so.Mapped[str | None] = so.mapped_column(sa.String(300))
+    error_code: so.Mapped[str | None] = so.mapped_column(sa.String(10))  # Twilio's, e.g. 21610
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     sent_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    status_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)  # last change
+
+
+class SmsStatusEvent(db.Model):
+    """One delivery status callback as received. The unique (provider_ref, status) pair
+    makes a replayed callback fail to insert: it is refused and changes nothing."""
+
+    __tablename__ = "sms_status_events"
+    __table_args__ = (sa.UniqueConstraint("provider_ref", "status"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    message_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("sms_messages.id"),
+                                                         index=True)
+    provider_ref: so.Mapped[str] = so.mapped_column(sa.String(80))
+    status: so.Mapped[str] = so.mapped_column(sa.String(20))
+    error_code: so.Mapped[str | None] = so.mapped_column(sa.String(10))
+    at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+
+
+class SmsInbound(db.Model):
+    """A message from a shopper (Twilio's inbound webhook): STOP, START, or a reply shown
+    on the order it answers. Unique provider_ref: a webhook retried is stored once."""
+
+    __tablename__ = "sms_inbound"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    provider_ref: so.Mapped[str | None] = so.mapped_column(sa.String(80), unique=True)
+    from_phone: so.Mapped[str] = so.mapped_column(sa.String(20), index=True)
+    body: so.Mapped[str] = so.mapped_column(sa.String(1600))
+    order_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("orders.id"), index=True)
+    handled_as: so.Mapped[str] = so.mapped_column(sa.String(20))  # opted_out, reply, ...
+    received_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
 
 
 class SmsOptOut(db.Model):

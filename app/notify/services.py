@@ -5,22 +5,35 @@ import sqlalchemy as sa
 
 from app.database import claim_rows, insert_ignore
 from app.extensions import db
-from app.notify.models import FAILED, QUEUED, SENDING, SENT, SmsMessage
+from app.notify.models import FAILED, QUEUED, SENDING, SENT, WITHDRAWN, SmsMessage
 from app.notify.providers import SmsProvider
+from app.notify.segments import segments
 
 MAX_ATTEMPTS = 5
 STALE_CLAIM = timedelta(minutes=10)  # a flush that died mid-batch gives its claim back
 
 
 def queue_sms(*, to: str, body: str, kind: str, dedupe_key: str, now: datetime,
-              order_id: int | None = None, send_after: datetime | None = None) -> bool:
+              order_id: int | None = None, shop_id: int | None = None,
+              send_after: datetime | None = None, slot_start: datetime | None = None) -> bool:
     """Add a message to the outbox in the caller's transaction. False if already queued."""
     # RETURNING, not rowcount: with psycopg an INSERT … ON CONFLICT DO NOTHING reports -1.
     inserted = db.session.execute(insert_ignore(SmsMessage).values(
         to=to, body=body, kind=kind, dedupe_key=dedupe_key, order_id=order_id,
-        status=QUEUED, send_after=send_after or now, created_at=now, attempts=0)
-        .returning(SmsMessage.id)).scalar_one_or_none()
+        shop_id=shop_id, segments=segments(body), slot_start=slot_start,
+        status=QUEUED, send_after=send_after or now, created_at=now, status_at=now,
+        attempts=0).returning(SmsMessage.id)).scalar_one_or_none()
     return inserted is not None
+
+
+def withdraw_queued(*conditions, now: datetime) -> int:
+    """Messages still waiting that must no longer go (the order ended, its slot moved, the
+    number answered STOP), in the caller's transaction. The flush claims only QUEUED rows
+    in a conditional UPDATE, so a message is either already being sent or never sent."""
+    return db.session.execute(
+        sa.update(SmsMessage).where(SmsMessage.status == QUEUED, *conditions)
+        .values(status=WITHDRAWN, status_at=now)
+        .execution_options(synchronize_session=False)).rowcount
 
 
 def _set(message_id: int, **values) -> None:

@@ -36,6 +36,10 @@ class Customer(db.Model):
     phone: so.Mapped[str] = so.mapped_column(sa.String(20), unique=True)
     name: so.Mapped[str] = so.mapped_column(sa.String(100))
     email: so.Mapped[str | None] = so.mapped_column(sa.String(254))
+    # The language of the shopper's SMS: the one they used at checkout ("fr" or "en").
+    language: so.Mapped[str] = so.mapped_column(sa.String(5), default="fr", server_default="fr")
+    # Recorded consent to promotional SMS (ticked at checkout); None = no consent.
+    promo_consent_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
 

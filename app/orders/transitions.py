@@ -87,5 +87,6 @@ def _notify(order: Order, current: str, to: str, now: datetime) -> None:
         body, kind = texts.no_show(order), "no_show"
     else:
         return
-    queue_sms(to=order.customer.phone, body=body, kind=kind, order_id=order.id, now=now,
+    queue_sms(to=order.customer.phone, body=body, kind=kind, order_id=order.id,
+              shop_id=order.shop_id, now=now,
               dedupe_key=f"{kind}:{order.id}")
