@@ -10,10 +10,12 @@ import sqlalchemy as sa
 from app.database import insert_ignore, transaction
 from app.errors import Invalid
 from app.extensions import db
-from app.notify.models import SmsOptOut
+from app.notify.models import PROMOTIONAL, SmsMessage, SmsOptOut
+from app.notify.services import withdraw_queued
 from app.phone import normalize_phone
 
 STOP, START = "stop", "start"
+UNSOLICITED = ("reminder", PROMOTIONAL)  # the kinds a STOP stops
 
 # Twilio's own keywords are all here, so that our list never disagrees with the numbers
 # Twilio itself blocks and unblocks; the French ones are ours alone. "OUI" is deliberately
@@ -46,6 +48,8 @@ def opt_out(phone: str, *, now: datetime, source: str) -> bool:
     inserted = db.session.execute(insert_ignore(SmsOptOut).values(
         phone=phone, opted_out_at=now, source=source[:40])
         .returning(SmsOptOut.id)).scalar_one_or_none()
+    # What was queued before the STOP and is not an answer to the shopper goes no more.
+    withdraw_queued(SmsMessage.to == phone, SmsMessage.kind.in_(UNSOLICITED), now=now)
     return inserted is not None
 
 

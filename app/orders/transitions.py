@@ -14,7 +14,8 @@ from app.catalog.services import return_stock
 from app.errors import Conflict
 from app.extensions import db
 from app.notify import texts
-from app.notify.services import queue_sms
+from app.notify.models import SmsMessage
+from app.notify.services import queue_sms, withdraw_queued
 from app.orders.models import (CANCELLED, COLLECTED, CONFIRMED, ENDED_STATES, EXPIRED,
                                NO_SHOW, PENDING_PAYMENT, PLACED, READY, Order, OrderEvent)
 from app.payments.services import settle_if_done
@@ -52,6 +53,9 @@ def transition(order: Order, to: str, *, actor: str, now: datetime,
     db.session.flush()
     if to in (EXPIRED, CANCELLED, NO_SHOW):
         _give_back(order)
+    if to in ENDED_STATES:  # a reminder queued for this order has nothing left to remind
+        withdraw_queued(SmsMessage.order_id == order.id, SmsMessage.kind == "reminder",
+                        now=now)
     _notify(order, current, to, now)
     if to in ENDED_STATES:
         settle_if_done(order.checkout, now)
