@@ -232,7 +232,11 @@ PATHS = {
             {"email": TEXT, "password": TEXT}, ["email", "password"])))},
     "/merchant/orders": {"get": _op(
         "The shop's queue, by slot", {"200": _json(
-            {"type": "array", "items": _ref("MerchantOrder")})}, tag=MERCHANT, secured=True,
+            {"type": "array", "items": {"allOf": [_ref("MerchantOrder"), _obj(
+                {"sms_not_delivered": {"type": "boolean", "description":
+                                       "The order's latest SMS failed or was not delivered: "
+                                       "call the shopper."}}, ["sms_not_delivered"])]}})},
+        tag=MERCHANT, secured=True,
         errors=(401, 403, 422), description=(
             "Without `date`: the orders still to handle (placed, confirmed, ready) of every "
             "day. With `date`: that day's orders, every status unless `status` is given."),

@@ -12,6 +12,7 @@ from app.api.inputs import ID, date_arg, json_object, text_arg
 from app.api.serializers import merchant_order_json, merchant_product_json
 from app.catalog.services import shop_catalogue, update_product
 from app.errors import Invalid, Malformed, Unauthorized
+from app.notify.conversation import not_told
 from app.orders import services as orders
 
 
@@ -43,7 +44,9 @@ def merchant_orders():
     shop_id = _merchant().shop_id
     status = text_arg("status", most=30) or None
     queue = orders.shop_queue(shop_id, status=status, day=date_arg("date"))
-    return jsonify([merchant_order_json(order) for order in queue])
+    untold = not_told([order.id for order in queue])  # one query for the whole queue
+    return jsonify([{**merchant_order_json(order), "sms_not_delivered": order.id in untold}
+                    for order in queue])
 
 
 @bp.post(f"/merchant/orders/<{ID}:order_id>/confirm")

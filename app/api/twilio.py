@@ -37,6 +37,8 @@ def verified_form():
 @bp.post("/webhooks/twilio/inbound")
 def twilio_inbound():
     form = verified_form()
-    handle_inbound_sms(sender=form.get("From", ""), body=form.get("Body", ""), now=clock())
+    # MessageSid: a webhook Twilio retries is stored and handled once.
+    handle_inbound_sms(sender=form.get("From", ""), body=form.get("Body", ""),
+                       provider_ref=form.get("MessageSid") or None, now=clock())
     # An empty answer: Twilio's own opt-out handling already confirms STOP and START.
     return Response(str(MessagingResponse()), mimetype="text/xml")

@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
+from app.notify.conversation import MAX_TEXT
 from app.orders.models import Order
 
 
@@ -11,6 +12,14 @@ class CancelForm(FlaskForm):
         DataRequired(message=_l("Indiquez la raison de l'annulation.")),
         Length(max=300, message=_l("300 caractères au plus."))],
         render_kw={"rows": 2, "maxlength": 300, "data-testid": "cancel-reason"})
+
+
+class MessageForm(FlaskForm):
+    """A few words to the shopper about the order; the SMS frames them (conversation.py)."""
+    text = TextAreaField(_l("Écrire au client"), validators=[
+        DataRequired(message=_l("Écrivez le message.")),
+        Length(max=MAX_TEXT, message=_l("%(n)s caractères au plus.", n=MAX_TEXT))],
+        render_kw={"rows": 2, "maxlength": MAX_TEXT, "data-testid": "message-text"})
 
 
 def line_field_name(line_id: int) -> str:

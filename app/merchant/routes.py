@@ -7,10 +7,12 @@ from app import clock, payments_provider
 from app.accounts.access import staff_pages
 from app.errors import DomainError, Invalid, NotFound
 from app.merchant import services
-from app.merchant.forms import CancelForm, confirm_form, line_field_name
+from app.merchant.forms import CancelForm, MessageForm, confirm_form, line_field_name
 from app.ledger.forms import refund_field_name, refund_form, refund_lines
 from app.ledger.refunds import order_money, refund_order
 from app.money import euros
+from app.notify.conversation import (conversation, frame_length, message_shopper, not_told,
+                                     one_sms_room)
 from app.orders import services as orders
 from app.orders.models import CANCELLED, COLLECTED
 from app.orders.transitions import STATE_LABELS
@@ -50,16 +52,20 @@ def _order_or_404(order_id: int):
         abort(404)
 
 
-def _render_order(order, *, confirm=None, cancel=None, refund=None, status=200):
+def _render_order(order, *, confirm=None, cancel=None, refund=None, message=None,
+                  status=200):
     actions = services.allowed_actions(order)
     money = order_money(order) if order.status == COLLECTED else None
     return render_template(
         "merchant/order.html", order=order, actions=actions,
-        entry=services.queue_entry(order),
+        entry=services.queue_entry(order, not_told([order.id]).get(order.id)),
+        message_form=message or MessageForm(formdata=None),
+        one_sms_room=one_sms_room(order), frame_length=frame_length(order),
+        conversation=conversation(order.id),
         confirm_form=(confirm or confirm_form(order, formdata=None)) if "confirm" in actions
         else None,
         cancel_form=cancel or CancelForm(formdata=None),
-        event_labels=services.EVENT_LABELS, sms=services.order_sms(order.id),
+        event_labels=services.EVENT_LABELS,
         sms_kinds=services.SMS_KIND_LABELS, sms_statuses=services.SMS_STATUS_LABELS,
         line_field=lambda line: line_field_name(line.id),
         queue_day=local(order.slot_start).date(), money=money,
@@ -172,4 +178,22 @@ def refund(order_id: int):
         return _refused(order_id, error)
     flash(_("Remboursement de %(amount)s enregistré ; le client est prévenu par SMS.",
             amount=euros(done.amount_cents)), "success")
+    return _back(order_id)
+
+
+@bp.post("/commandes/<int:order_id>/message")
+def message(order_id: int):
+    order = _order_or_404(order_id)
+    form = MessageForm()
+    if not form.validate():
+        return _render_order(order, message=form, status=422)
+    try:
+        sent = message_shopper(order_id, form.text.data, shop_id=current_user.shop_id,
+                               actor=orders.shop_actor(current_user.shop_id), now=clock())
+    except DomainError as error:
+        if error.field == "text":
+            form.text.errors.append(error.message)
+            return _render_order(order, message=form, status=422)
+        return _refused(order_id, error)
+    flash(_("Message envoyé au client (%(n)s SMS).", n=sent.segments), "success")
     return _back(order_id)

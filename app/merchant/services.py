@@ -12,7 +12,8 @@ from flask_babel import lazy_gettext as _l
 
 from app.errors import Invalid, NotFound
 from app.extensions import db
-from app.notify.models import SmsMessage
+from app.notify.conversation import (FROM_SHOPPER, SENT_TO_SHOPPER, SHOP_MESSAGE, NotTold,
+                                     not_told)
 from app.orders import services as order_services
 from app.orders.models import (CANCELLED, COLLECTED, CONFIRMED, NEVER_PAID, ORDER_STATES,
                                PLACED, READY, Order)
@@ -26,13 +27,18 @@ QUEUE_STATES = tuple(state for state in ORDER_STATES if state not in NEVER_PAID)
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
 
 EVENT_LABELS = {**STATE_LABELS, "line_short": _l("quantité réduite"),
-                "refunded": _l("remboursement")}
+                "refunded": _l("remboursement"),
+                SENT_TO_SHOPPER: _l("SMS au client"),
+                FROM_SHOPPER: _l("réponse du client")}
 SMS_KIND_LABELS = {"placed": _l("commande reçue"), "confirmed": _l("confirmation"),
                    "short": _l("articles manquants"), "ready": _l("commande prête"),
                    "reminder": _l("rappel"), "cancelled": _l("annulation"),
-                   "no_show": _l("non retirée"), "refund": _l("remboursement")}
+                   "no_show": _l("non retirée"), "refund": _l("remboursement"),
+                   SHOP_MESSAGE: _l("votre message")}
 SMS_STATUS_LABELS = {"queued": _l("en attente"), "sending": _l("en cours d'envoi"),
-                     "sent": _l("envoyé"), "failed": _l("échec")}
+                     "sent": _l("envoyé"), "delivered": _l("remis"),
+                     "undelivered": _l("non remis"), "failed": _l("échec"),
+                     "withdrawn": _l("annulé")}
 
 
 def parse_day(value: str | None, today: date) -> date:
@@ -84,6 +90,7 @@ class QueueEntry:
     phone: str  # as people write it; the tel: link uses the E.164 number
     lines_count: int
     total_cents: int
+    not_told: NotTold | None = None  # its latest SMS did not reach the shopper
 
 
 @dataclass
@@ -113,17 +120,18 @@ def paid_orders_between(start: datetime, end: datetime) -> list[Order]:
         .order_by(Order.slot_start, Order.id)))
 
 
-def queue_entry(order: Order) -> QueueEntry:
+def queue_entry(order: Order, not_told: NotTold | None = None) -> QueueEntry:
     return QueueEntry(order=order, status_label=STATE_LABELS[order.status],
                       phone=display_phone(order.customer.phone), lines_count=len(order.lines),
-                      total_cents=current_total_cents(order))
+                      total_cents=current_total_cents(order), not_told=not_told)
 
 
 def shop_queue(shop_id: int, day: date, status: str | None = None) -> Queue:
     orders = order_services.shop_queue(shop_id, status=status, day=day)
+    untold = not_told([order.id for order in orders])  # one query for the whole queue
     slots = []
     for slot_start, group in groupby(orders, key=lambda order: order.slot_start):
-        entries = [queue_entry(order) for order in group]
+        entries = [queue_entry(order, untold.get(order.id)) for order in group]
         slots.append(SlotGroup(slot_start, entries[0].order.slot_end, entries))
     start, end = day_bounds(day)
     placed = sa.select(sa.func.count(Order.id)).where(Order.shop_id == shop_id,
@@ -145,8 +153,3 @@ def shop_order(order_id: int, shop_id: int) -> Order:
     if order is None or order.shop_id != shop_id or order.status in NEVER_PAID:
         raise NotFound("Commande introuvable.")
     return order
-
-
-def order_sms(order_id: int) -> list[SmsMessage]:
-    return list(db.session.scalars(sa.select(SmsMessage).where(SmsMessage.order_id == order_id)
-                                   .order_by(SmsMessage.created_at, SmsMessage.id)))

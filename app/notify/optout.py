@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from app.database import insert_ignore, transaction
 from app.errors import Invalid
 from app.extensions import db
-from app.notify.models import PROMOTIONAL, SmsMessage, SmsOptOut
+from app.notify.conversation import REPLY, UNMATCHED, record_reply, reply_order
+from app.notify.models import PROMOTIONAL, SmsInbound, SmsMessage, SmsOptOut
 from app.notify.services import withdraw_queued
 from app.phone import normalize_phone
 
@@ -64,19 +65,37 @@ def is_opted_out(phone: str) -> bool:
     return db.session.scalar(sa.select(sa.exists().where(SmsOptOut.phone == phone)))
 
 
-def handle_inbound_sms(*, sender: str, body: str, now: datetime) -> str:
-    """What an inbound SMS did: "opted_out", "opted_in" or "ignored" (a reply to an order,
-    handled by a later feature). `sender` is the From of the message, E.164 from Twilio."""
+def handle_inbound_sms(*, sender: str, body: str, now: datetime,
+                       provider_ref: str | None = None) -> str:
+    """What an inbound SMS did: "opted_out", "opted_in", "reply" (shown on the order it
+    answers, see conversation.reply_order) or "unmatched". Every message is stored, once:
+    the unique MessageSid (`provider_ref`) makes a webhook Twilio retries do nothing
+    twice. `sender` is the From of the message, E.164 from Twilio."""
     keyword = parse_keyword(body)
-    if keyword is None:
-        return "ignored"
+    body = (body or "").replace("\x00", "")[:1600]
     try:
         phone = normalize_phone(sender, field="From")
     except Invalid:
-        return "ignored"  # a short code or a sender name: no shopper of ours
+        phone = None  # a short code or a sender name: no shopper of ours
     with transaction():
-        if keyword == STOP:
+        order = None
+        if phone is None:
+            handled = UNMATCHED
+        elif keyword is not None:
+            handled = "opted_out" if keyword == STOP else "opted_in"
+        else:
+            order = reply_order(phone, now)
+            handled = REPLY if order is not None else UNMATCHED
+        stored = db.session.execute(insert_ignore(SmsInbound).values(
+            provider_ref=(provider_ref or "")[:80] or None, from_phone=phone or sender[:20],
+            body=body, order_id=order.id if order else None, handled_as=handled,
+            received_at=now).returning(SmsInbound.id)).scalar_one_or_none()
+        if stored is None:  # this very message was handled already
+            return handled
+        if handled == "opted_out":
             opt_out(phone, now=now, source=f"sms:{_plain(body)}")
-            return "opted_out"
-        opt_in(phone, now=now)
-        return "opted_in"
+        elif handled == "opted_in":
+            opt_in(phone, now=now)
+        elif order is not None:
+            record_reply(order, body, now=now)
+        return handled

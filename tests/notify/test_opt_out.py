@@ -1,5 +1,6 @@
 """Opt-out by SMS: a shopper answers STOP through Twilio's inbound webhook and gets no more
 reminders, while the messages that answer what they just did still go; START resumes."""
+import uuid
 from datetime import datetime
 
 import pytest
@@ -45,7 +46,7 @@ def order(product, phone: str, now: datetime, payments, slot: str = WED_10):
 
 
 def inbound(client, body: str, sender: str = CLAIRE, *, signature: str | None = None):
-    form = {"MessageSid": "SM" + "0" * 32, "AccountSid": "AC" + "1" * 32, "From": sender,
+    form = {"MessageSid": "SM" + uuid.uuid4().hex, "AccountSid": "AC" + "1" * 32, "From": sender,
             "To": "+33757000000", "Body": body, "NumMedia": "0"}
     if signature is None:
         signature = RequestValidator(TOKEN).compute_signature(SIGNED_URL, form)
