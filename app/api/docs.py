@@ -111,7 +111,17 @@ SCHEMAS = {
                         ["items", "next_page"]),
     "CheckoutRequest": _obj({
         "customer": _obj({"name": TEXT, "phone": {**TEXT, "example": "06 12 34 56 78"},
-                          "email": {**TEXT, "format": "email"}}, ["name", "phone"]),
+                          "email": {**TEXT, "format": "email"},
+                          "language": {"type": "string", "enum": ["fr", "en"],
+                                       "description": "Language of the shopper's SMS; "
+                                                      "absent: the one they had (fr at "
+                                                      "first)."},
+                          "sms_promotions": {"type": "boolean", "default": False,
+                                             "description": "Consents to the town's "
+                                                            "promotional SMS; false does "
+                                                            "not withdraw an earlier "
+                                                            "consent (STOP does)."}},
+                         ["name", "phone"]),
         "orders": {"type": "array", "minItems": 1, "description": "One order per shop.",
                    "items": _obj({
                        "shop": {**TEXT, "description": "The shop's slug."},
@@ -255,6 +265,10 @@ PATHS = {
         "Cancel; the shopper is told and never charged",
         body=_body(_obj({"reason": {"type": "string", "maxLength": 300}}, ["reason"])),
         errors=(400, 401, 403, 404, 409, 422)),
+    "/merchant/orders/{id}/slot": _merchant_action(
+        "Move the pickup to another slot the shop offers now; the shopper is told by SMS",
+        body=_body(_obj({"slot": {**INSTANT, "description": "A `start` from the slots list."}},
+                        ["slot"])), errors=(400, 401, 403, 404, 409, 422)),
     "/merchant/products": {"get": _op(
         "The shop's catalogue, withdrawn products included", {"200": _json(
             {"type": "array", "items": _ref("MerchantProduct")})}, tag=MERCHANT,

@@ -14,6 +14,7 @@ from app.catalog.services import shop_catalogue, update_product
 from app.errors import Invalid, Malformed, Unauthorized
 from app.notify.conversation import not_told
 from app.orders import services as orders
+from app.orders.requests import parse_slot_move
 
 
 @bp.post("/auth/token")
@@ -95,6 +96,14 @@ def cancel_order_by_shop(order_id):
     cancelled = orders.cancel_by_shop(order_id, shop_id, reason, now=clock(),
                                       provider=payments_provider())
     return jsonify(merchant_order_json(cancelled))
+
+
+@bp.post(f"/merchant/orders/<{ID}:order_id>/slot")
+def move_order_slot(order_id):
+    shop_id = _merchant().shop_id
+    moved = orders.move_slot(order_id, parse_slot_move(json_object()), shop_id=shop_id,
+                             actor=orders.shop_actor(shop_id), now=clock())
+    return jsonify(merchant_order_json(moved))
 
 
 @bp.get("/merchant/products")

@@ -10,9 +10,10 @@ from app.database import for_update, transaction
 from app.extensions import db
 from app.ledger.refunds import process_refunds
 from app.notify import texts
-from app.notify.models import SmsMessage, SmsOptOut
+from app.notify.models import WITHDRAWN, SmsMessage, SmsOptOut
 from app.notify.providers import SmsProvider
 from app.notify.services import flush_outbox, queue_sms
+from app.notify.timing import reminder_send_at
 from app.orders.models import (CANCELLED, CHECKOUT_PENDING, CONFIRMED, NO_SHOW, PLACED, READY,
                                Checkout, Customer, Order)
 from app.orders.services import expire_checkout
@@ -24,7 +25,8 @@ from app.shops.models import Shop
 
 BATCH = 500
 LONGEST_NO_SHOW = timedelta(days=7)  # bounds the candidate scan; shops set less
-LONGEST_REMINDER = timedelta(days=1)
+NIGHT = timedelta(hours=13)  # the longest a reminder moves back (timing.reminder_send_at)
+TELLS_THE_SLOT = ("placed", "moved")  # SMS kinds that give the shopper their slot
 
 
 def release_expired_holds(now: datetime) -> int:
@@ -71,28 +73,45 @@ def _release_no_show(order_id: int, now: datetime) -> int:
 
 
 def send_due_reminders(now: datetime) -> int:
-    """Queue one reminder per order, `shop.reminder_minutes` before its slot; the unique
-    dedupe key means a second sweep, here or in another process, queues nothing."""
-    already = sa.select(SmsMessage.id).where(SmsMessage.dedupe_key ==
-                                             sa.literal("reminder:") + sa.cast(Order.id, sa.String))
+    """Queue one reminder per order and slot at app.notify.timing.reminder_send_at: the
+    shop's `reminder_minutes` before the slot, moved back into 08:00-20:00 (so an early
+    slot is reminded the evening before). None for a shopper told of the slot at or after
+    that moment (order placed, or slot moved, then): they have just had the SMS. A moved
+    order is reminded of its new slot only; the dedupe key holds the slot, so a second
+    sweep, here or in another process, queues nothing."""
+    # Scan far enough for the longest delay, moved back over a night (12 h, 13 h on the
+    # night the clocks go back).
+    longest = db.session.scalar(sa.select(sa.func.max(Shop.reminder_minutes))) or 0
+    horizon = now + timedelta(minutes=longest) + NIGHT
+    this_slot = (SmsMessage.order_id == Order.id, SmsMessage.kind == "reminder",
+                 SmsMessage.slot_start == Order.slot_start)
+    # Withdrawn ones do not count (a STOP, then a START before the slot): they were never
+    # sent. They only tell the key of the next one apart.
+    reminded = sa.exists().where(*this_slot, SmsMessage.status != WITHDRAWN)
+    withdrawn = sa.select(sa.func.count(SmsMessage.id)).where(*this_slot).scalar_subquery()
+    told_at = (sa.select(sa.func.max(SmsMessage.created_at))
+               .where(SmsMessage.order_id == Order.id, SmsMessage.kind.in_(TELLS_THE_SLOT))
+               .scalar_subquery())
     # A shopper who answered STOP gets no reminder (app/notify/optout.py).
     opted_out = sa.select(SmsOptOut.id).where(SmsOptOut.phone == Customer.phone)
-    orders = db.session.scalars(
-        sa.select(Order).join(Shop).join(Customer, Customer.id == Order.customer_id)
+    rows = db.session.execute(
+        sa.select(Order, withdrawn, told_at).join(Shop)
+        .join(Customer, Customer.id == Order.customer_id)
         .where(Order.status.in_((PLACED, CONFIRMED, READY)), Order.slot_start > now,
-               Order.slot_start <= now + LONGEST_REMINDER, ~sa.exists(already),
-               ~sa.exists(opted_out))
+               Order.slot_start <= horizon, ~reminded, ~sa.exists(opted_out))
         .order_by(Order.slot_start).limit(BATCH)).all()
     queued = 0
     with transaction():
-        for order in orders:
-            remind_at = order.slot_start - timedelta(minutes=order.shop.reminder_minutes)
-            # An order placed inside the reminder window has just had its confirmation SMS.
-            if remind_at <= now and order.created_at < remind_at:
-                queued += queue_sms(to=order.customer.phone, body=texts.reminder(order),
-                                    shop_id=order.shop_id, slot_start=order.slot_start,
-                                    kind="reminder", order_id=order.id, now=now,
-                                    dedupe_key=f"reminder:{order.id}")
+        for order, withdrawn_before, told in rows:
+            send_at = reminder_send_at(order.slot_start, order.shop.reminder_minutes)
+            told = max(order.created_at, told or order.created_at)
+            if send_at > now or told >= send_at:
+                continue
+            key = f"reminder:{order.id}:{int(order.slot_start.timestamp())}"
+            queued += queue_sms(to=order.customer.phone, body=texts.reminder(order),
+                                shop_id=order.shop_id, slot_start=order.slot_start,
+                                kind="reminder", order_id=order.id, now=now,
+                                dedupe_key=f"{key}:{withdrawn_before}" if withdrawn_before else key)
     return queued
 
 

@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, TextAreaField
+from wtforms import IntegerField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from app.notify.conversation import MAX_TEXT
@@ -20,6 +21,20 @@ class MessageForm(FlaskForm):
         DataRequired(message=_l("Écrivez le message.")),
         Length(max=MAX_TEXT, message=_l("%(n)s caractères au plus.", n=MAX_TEXT))],
         render_kw={"rows": 2, "maxlength": MAX_TEXT, "data-testid": "message-text"})
+
+
+def slot_form(choices: list[tuple[str, str, str]], **kwargs) -> FlaskForm:
+    """The new slot, among those offered now (value, time, day), grouped by day; whether
+    it is still bookable when sent is the service's call."""
+
+    class SlotForm(FlaskForm):
+        slot = SelectField(_l("Nouveau créneau"), validate_choice=False,
+                           choices=[SelectChoice(value, label, optgroup=day)
+                                    for value, label, day in choices],
+                           validators=[InputRequired(message=_l("Choisissez un créneau."))],
+                           render_kw={"data-testid": "new-slot"})
+
+    return SlotForm(**kwargs)
 
 
 def line_field_name(line_id: int) -> str:

@@ -7,7 +7,8 @@ from app import clock, payments_provider
 from app.accounts.access import staff_pages
 from app.errors import DomainError, Invalid, NotFound
 from app.merchant import services
-from app.merchant.forms import CancelForm, MessageForm, confirm_form, line_field_name
+from app.merchant.forms import (CancelForm, MessageForm, confirm_form, line_field_name,
+                                slot_form)
 from app.ledger.forms import refund_field_name, refund_form, refund_lines
 from app.ledger.refunds import order_money, refund_order
 from app.money import euros
@@ -15,7 +16,9 @@ from app.notify.conversation import (conversation, frame_length, message_shopper
                                      one_sms_room)
 from app.orders import services as orders
 from app.orders.models import CANCELLED, COLLECTED
+from app.orders.requests import parse_slot_move
 from app.orders.transitions import STATE_LABELS
+from app.templating import when_label
 from app.timeutil import local, local_today
 
 bp = Blueprint("merchant", __name__, url_prefix="/marchand")
@@ -53,7 +56,7 @@ def _order_or_404(order_id: int):
 
 
 def _render_order(order, *, confirm=None, cancel=None, refund=None, message=None,
-                  status=200):
+                  slot=None, status=200):
     actions = services.allowed_actions(order)
     money = order_money(order) if order.status == COLLECTED else None
     return render_template(
@@ -65,6 +68,8 @@ def _render_order(order, *, confirm=None, cancel=None, refund=None, message=None
         confirm_form=(confirm or confirm_form(order, formdata=None)) if "confirm" in actions
         else None,
         cancel_form=cancel or CancelForm(formdata=None),
+        slot_form=(slot or slot_form(services.move_choices(order, clock()), formdata=None))
+        if order.status in orders.MOVABLE else None,
         event_labels=services.EVENT_LABELS,
         sms_kinds=services.SMS_KIND_LABELS, sms_statuses=services.SMS_STATUS_LABELS,
         line_field=lambda line: line_field_name(line.id),
@@ -140,6 +145,26 @@ def collect(order_id: int):
     else:
         flash(_("Commande remise au client. Montant débité : %(total)s.",
                 total=euros(order.confirmed_total_cents)), "success")
+    return _back(order_id)
+
+
+@bp.post("/commandes/<int:order_id>/creneau")
+def move_slot(order_id: int):
+    order = _order_or_404(order_id)
+    form = slot_form(services.move_choices(order, clock()))
+    if not form.validate():
+        return _render_order(order, slot=form, status=422)
+    try:
+        order = orders.move_slot(order_id, parse_slot_move({"slot": form.slot.data}),
+                                 shop_id=current_user.shop_id,
+                                 actor=orders.shop_actor(current_user.shop_id), now=clock())
+    except DomainError as error:
+        if error.field == "slot":  # taken meanwhile, or no longer offered
+            form.slot.errors.append(error.message)
+            return _render_order(order, slot=form, status=error.status)
+        return _refused(order_id, error)
+    flash(_("Créneau changé : retrait %(when)s. Le client est prévenu par SMS.",
+            when=when_label(order.slot_start)), "success")
     return _back(order_id)
 
 

@@ -19,7 +19,9 @@ from app.orders.models import (CANCELLED, COLLECTED, CONFIRMED, NEVER_PAID, ORDE
                                PLACED, READY, Order)
 from app.orders.transitions import ALLOWED, STATE_LABELS
 from app.phone import display_phone
-from app.timeutil import day_bounds, town_tz
+from app.pickup.services import next_bookable_slots
+from app.templating import day_label, hhmm
+from app.timeutil import day_bounds, iso, town_tz
 
 # Never paid: not the shop's business (the hold ran out or is still running).
 QUEUE_STATES = tuple(state for state in ORDER_STATES if state not in NEVER_PAID)
@@ -27,13 +29,14 @@ QUEUE_STATES = tuple(state for state in ORDER_STATES if state not in NEVER_PAID)
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
 
 EVENT_LABELS = {**STATE_LABELS, "line_short": _l("quantité réduite"),
-                "refunded": _l("remboursement"),
+                "refunded": _l("remboursement"), "slot_moved": _l("créneau changé"),
                 SENT_TO_SHOPPER: _l("SMS au client"),
                 FROM_SHOPPER: _l("réponse du client")}
 SMS_KIND_LABELS = {"placed": _l("commande reçue"), "confirmed": _l("confirmation"),
                    "short": _l("articles manquants"), "ready": _l("commande prête"),
                    "reminder": _l("rappel"), "cancelled": _l("annulation"),
                    "no_show": _l("non retirée"), "refund": _l("remboursement"),
+                   "moved": _l("changement de créneau"),
                    SHOP_MESSAGE: _l("votre message")}
 SMS_STATUS_LABELS = {"queued": _l("en attente"), "sending": _l("en cours d'envoi"),
                      "sent": _l("envoyé"), "delivered": _l("remis"),
@@ -145,6 +148,17 @@ def shop_queue(shop_id: int, day: date, status: str | None = None) -> Queue:
     next_day = next_slot.astimezone(town_tz()).date() if next_slot else None
     return Queue(day=day, status=status, slots=slots, to_handle=to_handle,
                  later_to_handle=later, next_day_to_handle=next_day)
+
+
+MOVE_DAYS = 3  # days of slots offered to move an order to: this one and the next two
+
+
+def move_choices(order: Order, now: datetime) -> list[tuple[str, str, str]]:
+    """The slots the shop could move the order to now, the order's own left out:
+    (ISO start, '10:15', 'mardi 24 novembre') for each."""
+    return [(iso(slot.start), hhmm(slot.start), day_label(day))
+            for day, slots in next_bookable_slots(order.shop, now, days=MOVE_DAYS)
+            for slot in slots if slot.start != order.slot_start]
 
 
 def shop_order(order_id: int, shop_id: int) -> Order:

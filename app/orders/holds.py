@@ -35,15 +35,23 @@ def _build_products(_dialect):
 
 
 def _build_customer(dialect):
-    """The shopper, known by phone: the latest name (and e-mail, if given) wins."""
+    """The shopper, known by phone: the latest name (and e-mail and SMS language, if
+    given) wins. A consent to promotional SMS keeps its first time; a checkout without it
+    does not take it back (a STOP does)."""
     customers = Customer.__table__
+    language = sa.bindparam("language", type_=sa.String)
     upsert = dialect_insert(customers, dialect).values(
         phone=sa.bindparam("phone"), name=sa.bindparam("name"), email=sa.bindparam("email"),
+        language=sa.func.coalesce(language, "fr"),
+        promo_consent_at=sa.bindparam("consent_at", type_=customers.c.promo_consent_at.type),
         created_at=sa.bindparam("now"))
     return upsert.on_conflict_do_update(
         index_elements=[customers.c.phone],
         set_={"name": upsert.excluded.name,
-              "email": sa.func.coalesce(upsert.excluded.email, customers.c.email)},
+              "email": sa.func.coalesce(upsert.excluded.email, customers.c.email),
+              "language": sa.func.coalesce(language, customers.c.language),
+              "promo_consent_at": sa.func.coalesce(customers.c.promo_consent_at,
+                                                   upsert.excluded.promo_consent_at)},
     ).returning(customers.c.id)
 
 
@@ -85,7 +93,9 @@ def hold_basket(request: CheckoutRequest, *, now: datetime, provider_name: str,
                                          count_seats=False)
 
     customer_id = _customer({"phone": request.phone, "name": request.name,
-                             "email": request.email, "now": now}, conn).scalar_one()
+                             "email": request.email, "language": request.language,
+                             "consent_at": now if request.sms_promotions else None,
+                             "now": now}, conn).scalar_one()
     order_totals = [sum(products[line.product_id].price_cents * line.quantity
                         for line in order.lines) for order in request.orders]
     hold = min(schedules[o.shop].hold_minutes for o in request.orders)

@@ -12,6 +12,7 @@ MAX_ORDERS = 20
 MAX_LINES = 100
 MAX_VOUCHERS = 5
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+LANGUAGES = ("fr", "en")  # the languages of our SMS texts (app/notify/texts.py)
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ class CheckoutRequest:
     email: str | None
     orders: tuple[OrderRequest, ...]
     vouchers: tuple[str, ...] = ()  # town gift voucher codes, spent in this order
+    language: str | None = None  # of the shopper's SMS; None keeps the one they had
+    sms_promotions: bool = False  # consents to the town's promotional SMS
 
 
 def _obj(value, field: str) -> dict:
@@ -71,6 +74,19 @@ def _text(data: dict, key: str, field: str, *, required: bool = True, most: int 
     return value.strip()
 
 
+def _slot(data: dict, key: str, field: str) -> datetime:
+    try:
+        return parse_instant(_text(data, key, field, most=40))
+    except ValueError:
+        raise Invalid("Créneau illisible (ISO-8601 attendu).", field=field,
+                      code="invalid_slot") from None
+
+
+def parse_slot_move(payload) -> datetime:
+    """{"slot": "<ISO start>"}: where the shop moves an order."""
+    return _slot(_obj(payload, ""), "slot", "slot")
+
+
 def parse_checkout(payload) -> CheckoutRequest:
     data = _obj(payload, "")
     customer = _obj(data.get("customer"), "customer")
@@ -80,6 +96,15 @@ def parse_checkout(payload) -> CheckoutRequest:
     email = _text(customer, "email", "customer.email", required=False, most=254)
     if email is not None and not EMAIL.match(email):
         raise Invalid("Adresse e-mail invalide.", field="customer.email", code="invalid_email")
+    language = customer.get("language")
+    if language is not None and language not in LANGUAGES:
+        raise Invalid(f"Langue inconnue ; au choix : {', '.join(LANGUAGES)}.",
+                      field="customer.language", code="invalid_language")
+    promotions = customer.get("sms_promotions")
+    if promotions is None:
+        promotions = False
+    elif not isinstance(promotions, bool):
+        raise Invalid("true ou false attendu.", field="customer.sms_promotions")
     orders, seen_shops = [], set()
     for i, raw_order in enumerate(_list(data.get("orders"), "orders", MAX_ORDERS)):
         where = f"orders[{i}]"
@@ -89,12 +114,7 @@ def parse_checkout(payload) -> CheckoutRequest:
             raise Invalid("Une seule commande par boutique.", field=f"{where}.shop",
                           code="duplicate_shop")
         seen_shops.add(shop)
-        slot_text = _text(order, "slot", f"{where}.slot", most=40)
-        try:
-            slot = parse_instant(slot_text)
-        except ValueError:
-            raise Invalid("Créneau illisible (ISO-8601 attendu).", field=f"{where}.slot",
-                          code="invalid_slot") from None
+        slot = _slot(order, "slot", f"{where}.slot")
         lines, seen_products = [], set()
         for j, raw_line in enumerate(_list(order.get("lines"), f"{where}.lines", MAX_LINES)):
             at = f"{where}.lines[{j}]"
@@ -108,7 +128,8 @@ def parse_checkout(payload) -> CheckoutRequest:
             quantity = _int(line.get("quantity"), f"{at}.quantity", 1, MAX_QUANTITY, "Quantité")
             lines.append(LineRequest(product_id, quantity, at))
         orders.append(OrderRequest(shop, slot, tuple(lines), where))
-    return CheckoutRequest(name, phone, email, tuple(orders), _vouchers(data.get("vouchers")))
+    return CheckoutRequest(name, phone, email, tuple(orders), _vouchers(data.get("vouchers")),
+                           language, promotions)
 
 
 def _vouchers(raw) -> tuple[str, ...]:

@@ -1,4 +1,4 @@
-"""Use cases of the drive: check out, pay, confirm, ready, collect, cancel.
+"""Use cases of the drive: check out, pay, confirm, ready, collect, cancel, move a slot.
 
 Each function owns one transaction. Lock order, the same in every writer so that
 PostgreSQL never deadlocks: checkout row, order rows, products by id, slot seats.
@@ -17,15 +17,23 @@ from app.catalog.services import mark_sold_out
 from app.database import for_update, transaction
 from app.errors import Conflict, Invalid, NotFound, PaymentDeclined
 from app.extensions import db
+from app.notify import texts
+from app.notify.models import SmsMessage
+from app.notify.services import queue_sms, withdraw_queued
 from app.orders.models import (CANCELLED, CHECKOUT_EXPIRED, CHECKOUT_PENDING, CHECKOUT_PLACED,
                                COLLECTED, CONFIRMED, NEVER_PAID, ORDER_STATES, PENDING_PAYMENT, PLACED, READY,
-                               Checkout, Order)
+                               Checkout, Order, OrderEvent)
 from app.orders.holds import SHOPPER, hold_basket
 from app.orders.requests import CheckoutRequest
-from app.orders.transitions import record_event, transition
+from app.orders.transitions import STATE_LABELS, record_event, transition
 from app.payments import services as payments
 from app.payments.providers import OFFLINE_METHODS, PaymentProvider, ProviderResult
+from app.pickup.services import offered_slot, release_seat, take_seat
+from app.templating import when_label
 from app.timeutil import day_bounds
+
+
+SLOT_MOVED = "slot_moved"  # order event: the shop moved the pickup to another slot
 
 
 def shop_actor(shop_id: int) -> str:
@@ -282,6 +290,49 @@ def cancel_by_shop(order_id: int, shop_id: int | None, reason: str, *, now: date
         transition(order, CANCELLED, actor=actor or shop_actor(order.shop_id), now=now,
                    note=reason)
     payments.process_settlements(provider, now, checkout_id=order.checkout_id)
+    return order
+
+
+MOVABLE = (PLACED, CONFIRMED, READY)
+
+
+def move_slot(order_id: int, new_start: datetime, *, shop_id: int | None, actor: str,
+              now: datetime) -> Order:
+    """The shop moves the pickup to another slot it offers now (oven down, a late
+    delivery): the seat moves with it, the reminder queued for the old slot is withdrawn
+    (the sweep reminds of the new one) and the shopper is told by SMS. 422 for a slot the
+    shop does not offer, 409 for a full one or an order that has ended."""
+    with transaction():
+        order = lock_order(order_id, shop_id)
+        if order.status not in MOVABLE:
+            raise Conflict(f"La commande est {STATE_LABELS[order.status]} : son créneau ne "
+                           f"peut plus changer.", code="invalid_state", field="status")
+        shop = order.shop
+        if not shop.active:
+            raise Invalid("La boutique ne propose plus de créneau.", field="slot",
+                          code="slot_unavailable")
+        slot = offered_slot(shop, new_start, now, field="slot", count_seats=False)
+        old = order.slot_start
+        if slot.start == old:
+            return order
+        # Seats in slot order, as every writer takes them: no deadlock with a move the
+        # other way. A full slot raises, and the release is rolled back with the rest.
+        if slot.start < old:
+            take_seat(shop, slot.start, field="slot")
+            release_seat(shop.id, old)
+        else:
+            release_seat(shop.id, old)
+            take_seat(shop, slot.start, field="slot")
+        order.slot_start, order.slot_end = slot.start, slot.end
+        moves = db.session.scalar(sa.select(sa.func.count(OrderEvent.id)).where(
+            OrderEvent.order_id == order.id, OrderEvent.type == SLOT_MOVED))
+        record_event(order, SLOT_MOVED, actor=actor, now=now,
+                     note=f"{when_label(old)} -> {when_label(slot.start)}")
+        withdraw_queued(SmsMessage.order_id == order.id, SmsMessage.kind == "reminder",
+                        now=now)
+        queue_sms(to=order.customer.phone, body=texts.moved(order), kind="moved",
+                  order_id=order.id, shop_id=order.shop_id, slot_start=slot.start, now=now,
+                  dedupe_key=f"moved:{order.id}:{int(slot.start.timestamp())}:{moves}")
     return order
 
 

@@ -3,7 +3,8 @@ format, stock, slots, payment) stay in the services, whose errors the routes put
 the field they name."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, RadioField, SearchField, StringField, TelField
+from wtforms import (BooleanField, HiddenField, IntegerField, RadioField, SearchField,
+                     StringField, TelField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional,
                                 Regexp, ValidationError)
@@ -61,6 +62,11 @@ class CheckoutForm(FlaskForm):
     voucher = StringField(_l("Bon cadeau de la ville (facultatif)"), validators=[Length(max=40)],
                           render_kw={"autocomplete": "off", "autocapitalize": "characters",
                                      "data-testid": "voucher-code"})
+    # Unticked unless the shopper ticks it: consent is recorded, never presumed.
+    sms_promotions = BooleanField(
+        _l("Recevoir par SMS les bons plans des commerces de la ville (2 par mois au plus, "
+           "STOP pour arrêter)"), default=False,
+        render_kw={"data-testid": "sms-promotions"})
     idempotency_key = HiddenField(validators=[Regexp(IDEMPOTENCY_KEY)])
 
     def validate_phone(self, field):

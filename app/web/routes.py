@@ -9,7 +9,7 @@ import uuid
 from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 
 from app import clock, payments_provider
 from app.catalog.models import Product
@@ -145,7 +145,10 @@ def _new_idempotency_key() -> str:
 
 def _checkout_payload(form, view: cart.CartView) -> dict:
     """The body of the API's POST /checkouts, so that both go through the same rules."""
-    customer = {"name": form.name.data, "phone": form.phone.data}
+    # The SMS follow the language of the pages: French unless the shopper reads English.
+    customer = {"name": form.name.data, "phone": form.phone.data,
+                "language": "en" if get_locale().language == "en" else "fr",
+                "sms_promotions": bool(form.sms_promotions.data)}
     if (form.email.data or "").strip():
         customer["email"] = form.email.data
     voucher = (form.voucher.data or "").strip()

@@ -14,6 +14,7 @@ CONTRACT_PATHS = {
 EXTENSIONS = {"/checkouts/{id}", "/merchant/products", "/openapi.json",
               "/vouchers/{code}"}
 EXTENSIONS |= {"/merchant/orders/{id}/refunds"}  # issue 4: refunds
+EXTENSIONS |= {"/merchant/orders/{id}/slot"}  # issue 5: the shop moves an order's slot
 EXTENSIONS |= {"/merchant/orders/{id}/messages"}  # issue 5: the shop writes to its shopper
 
 
