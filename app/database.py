@@ -124,12 +124,15 @@ def claim_rows(model, due, claimable, *, working: str, now: datetime) -> list:
     `claimable` is checked again, so no two processes ever take the same row. The model
     is Claimable and has a status column."""
     token = uuid.uuid4().hex
-    db.session.execute(sa.update(model)
-                       .where(model.id.in_(for_update(due, skip_locked=True).scalar_subquery()),
-                              claimable)
-                       .values(status=working, claim=token, claimed_at=now,
-                               attempts=model.attempts + 1)
-                       .execution_options(synchronize_session=False))
+    # The ids in their own SELECT: inside UPDATE … WHERE id IN (SELECT … LIMIT n FOR UPDATE
+    # SKIP LOCKED), PostgreSQL rescans the subquery for each row and skips the rows the
+    # UPDATE has just locked, so a LIMIT did not hold (every due row was taken).
+    ids = db.session.scalars(for_update(due, skip_locked=True)).all()
+    if ids:
+        db.session.execute(sa.update(model).where(model.id.in_(ids), claimable)
+                           .values(status=working, claim=token, claimed_at=now,
+                                   attempts=model.attempts + 1)
+                           .execution_options(synchronize_session=False))
     db.session.commit()
     return list(db.session.scalars(sa.select(model).where(model.claim == token)
                                    .order_by(model.id)))
