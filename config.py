@@ -39,6 +39,8 @@ class Config:
     TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN")
     TWILIO_FROM = os.environ.get("TWILIO_FROM")
     TWILIO_API_BASE = os.environ.get("TWILIO_API_BASE")
+    # The SDK gives up after this; the outbox retries later, looking the message up first.
+    TWILIO_TIMEOUT_SECONDS = float(os.environ.get("TWILIO_TIMEOUT_SECONDS", "10"))
     # The association's own account, debited by the payouts' SEPA transfer file.
     ASSOCIATION_NAME = os.environ.get("COMPTOIR_ASSOCIATION_NAME", "")
     ASSOCIATION_IBAN = os.environ.get("COMPTOIR_ASSOCIATION_IBAN", "")

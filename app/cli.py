@@ -121,7 +121,13 @@ def sms_list(to, limit):
     for message in outbox(to=normalize_phone(to, field="--to") if to else None, limit=limit):
         click.echo(json.dumps({"to": message.to, "body": message.body, "status": message.status,
                                "kind": message.kind, "order_id": message.order_id,
-                               "created_at": iso(message.created_at)}, ensure_ascii=False))
+                               "created_at": iso(message.created_at), "id": message.id,
+                               "segments": message.segments, "attempts": message.attempts,
+                               "send_after": iso(message.send_after),
+                               "sent_at": iso(message.sent_at),
+                               "status_at": iso(message.status_at),
+                               "provider_ref": message.provider_ref, "error": message.error,
+                               "error_code": message.error_code}, ensure_ascii=False))
 
 
 def register_cli(app: Flask) -> None:

@@ -229,8 +229,8 @@ def test_sms_list_prints_the_outbox_newest_first_as_json_lines(runner, app, cloc
 
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.output.splitlines()]
-    assert [set(row) for row in rows] == [{"to", "body", "status", "kind", "order_id",
-                                           "created_at"}] * 2
+    assert all(set(row) >= {"to", "body", "status", "kind", "order_id", "created_at"}
+               for row in rows) and len(rows) == 2  # the contract's keys; more may follow
     assert [(r["to"], r["order_id"], r["kind"], r["status"]) for r in rows] == [
         ("+33798765432", second.id, "placed", "queued"),
         ("+33612345678", first.id, "placed", "queued")]

@@ -1,16 +1,28 @@
 """The SMS outbox: queued in the business transaction, sent by the flush after commit."""
+import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from time import monotonic
 
 import sqlalchemy as sa
 
 from app.database import claim_rows, insert_ignore
 from app.extensions import db
-from app.notify.models import FAILED, QUEUED, SENDING, SENT, WITHDRAWN, SmsMessage
-from app.notify.providers import SmsProvider
+from app.notify.models import (FAILED, PROMOTIONAL, QUEUED, SENDING, SENT, WITHDRAWN,
+                               SmsMessage)
+from app.notify.providers import ProviderUnavailable, SendResult, SmsProvider
 from app.notify.segments import segments
+from app.notify.timing import next_promo_moment, promo_open
 
-MAX_ATTEMPTS = 5
+log = logging.getLogger("comptoir.sms")
+
+MAX_ATTEMPTS = 5  # then FAILED: about 15 minutes of retries (see retry_delay)
+RETRY_BASE = timedelta(minutes=1)
 STALE_CLAIM = timedelta(minutes=10)  # a flush that died mid-batch gives its claim back
+# Claimed this many at a time: even with every lookup and send timing out (5 x 2 x 30 s
+# at most, twilio_sms.MAX_TIMEOUT_SECONDS), a flush is done with its claim well before
+# STALE_CLAIM, so no second flush takes over a message the first one is still sending.
+CLAIM_CHUNK = 5
 
 
 def queue_sms(*, to: str, body: str, kind: str, dedupe_key: str, now: datetime,
@@ -36,33 +48,108 @@ def withdraw_queued(*conditions, now: datetime) -> int:
         .execution_options(synchronize_session=False)).rowcount
 
 
-def _set(message_id: int, **values) -> None:
-    db.session.execute(sa.update(SmsMessage).where(SmsMessage.id == message_id)
-                       .values(**values).execution_options(synchronize_session=False))
+@dataclass(frozen=True)
+class _Claimed:
+    """What a flush needs of a claimed message, read before any call leaves the process:
+    no transaction stays open while the provider is called."""
+    id: int
+    to: str
+    body: str
+    kind: str
+    attempts: int
+    claim: str
+    created_at: datetime
 
 
-def _claim_batch(now: datetime, limit: int) -> list[SmsMessage]:
+def _claim_batch(now: datetime, limit: int) -> list[_Claimed]:
     """Due messages for this flush alone; a claim older than STALE_CLAIM is given back."""
     claimable = sa.or_(SmsMessage.status == QUEUED,
                        sa.and_(SmsMessage.status == SENDING,
                                SmsMessage.claimed_at < now - STALE_CLAIM))
     due = (sa.select(SmsMessage.id).where(claimable, SmsMessage.send_after <= now)
            .order_by(SmsMessage.id).limit(limit))
-    return claim_rows(SmsMessage, due, claimable, working=SENDING, now=now)
+    claimed = [_Claimed(m.id, m.to, m.body, m.kind, m.attempts, m.claim, m.created_at)
+               for m in claim_rows(SmsMessage, due, claimable, working=SENDING, now=now)]
+    db.session.commit()  # ends the read: nothing held while the provider is called
+    return claimed
+
+
+def _settle(message: _Claimed, **values) -> bool:
+    """Write the outcome of this flush's try, only if the message is still ours: a status
+    callback may have settled it meanwhile, or a later flush taken over a stale claim."""
+    done = db.session.execute(
+        sa.update(SmsMessage)
+        .where(SmsMessage.id == message.id, SmsMessage.status == SENDING,
+               SmsMessage.claim == message.claim)
+        .values(**values).execution_options(synchronize_session=False)).rowcount
+    db.session.commit()
+    return bool(done)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """1, 2, 4, 8 minutes after the 1st, 2nd, 3rd, 4th failed try."""
+    return RETRY_BASE * 2 ** (attempts - 1)
+
+
+def _already_sent(provider: SmsProvider, message: _Claimed) -> str | None:
+    """The provider's reference for this message if an earlier try reached it, skipping
+    those another row already holds (the same text sent twice to one number)."""
+    refs = provider.find_sent(to=message.to, body=message.body, message_id=message.id,
+                              since=message.created_at)
+    if not refs:
+        return None
+    taken = set(db.session.scalars(sa.select(SmsMessage.provider_ref).where(
+        SmsMessage.provider_ref.in_(refs), SmsMessage.id != message.id)))
+    db.session.commit()
+    return next((ref for ref in refs if ref not in taken), None)
+
+
+def _flush_one(provider: SmsProvider, message: _Claimed, now: datetime) -> bool:
+    if message.kind == PROMOTIONAL and not promo_open(now):
+        # Not a try: the attempt the claim counted is given back.
+        _settle(message, status=QUEUED, send_after=next_promo_moment(now),
+                attempts=SmsMessage.attempts - 1)
+        return False
+    try:
+        # An earlier try may have reached the provider (a timeout, a flush that died
+        # between the send and this write): look before sending again.
+        ref = _already_sent(provider, message) if message.attempts > 1 else None
+        result = (SendResult(ok=True, provider_ref=ref) if ref else
+                  provider.send(to=message.to, body=message.body, message_id=message.id))
+    except ProviderUnavailable as error:
+        result = SendResult(ok=False, error=str(error))
+    except Exception:  # a surprise from the provider: retried (and looked up) like a timeout
+        db.session.rollback()
+        log.exception("SMS #%s: unexpected error while sending", message.id)
+        result = SendResult(ok=False, error="Erreur inattendue à l'envoi : nouvel essai plus tard.")
+    if result.ok:
+        _settle(message, status=SENT, sent_at=now, status_at=now,
+                provider_ref=result.provider_ref, error=None, error_code=None)
+        return True
+    failure = dict(status_at=now, error=(result.error or "")[:300] or None,
+                   error_code=result.error_code)
+    if result.permanent or message.attempts >= MAX_ATTEMPTS:
+        _settle(message, status=FAILED, **failure)
+    else:
+        _settle(message, status=QUEUED, send_after=now + retry_delay(message.attempts),
+                **failure)
+    return False
 
 
 def flush_outbox(provider: SmsProvider, now: datetime, *, limit: int = 200) -> int:
-    """Send what is due, each message by exactly one process. Returns how many it sent."""
-    sent = 0
-    for message in _claim_batch(now, limit):
-        result = provider.send(to=message.to, body=message.body, message_id=message.id)
-        if result.ok:
-            _set(message.id, status=SENT, sent_at=now, provider_ref=result.provider_ref)
-            sent += 1
-        else:
-            _set(message.id, error=(result.error or "")[:300],
-                 status=FAILED if message.attempts >= MAX_ATTEMPTS else QUEUED)
-        db.session.commit()
+    """Send what is due, each message by exactly one process. Returns how many it sent
+    (or found already sent). Claimed CLAIM_CHUNK at a time, each chunk's claim dated by
+    the time this flush has run (a slow provider can keep it busy for long), so that
+    another flush never takes a claim for stale while this one is still working on it."""
+    started = monotonic()
+    sent = claimed = 0
+    while claimed < limit:
+        claim_time = now + timedelta(seconds=monotonic() - started)
+        batch = _claim_batch(claim_time, min(CLAIM_CHUNK, limit - claimed))
+        if not batch:
+            break
+        claimed += len(batch)
+        sent += sum(_flush_one(provider, message, now) for message in batch)
     return sent
 
 
