@@ -13,6 +13,7 @@ from app.notify.models import (FAILED, PROMOTIONAL, QUEUED, SENDING, SENT, WITHD
 from app.notify.providers import ProviderUnavailable, SendResult, SmsProvider
 from app.notify.segments import segments
 from app.notify.timing import next_promo_moment, promo_open
+from app.orders.models import CONFIRMED, PLACED, READY, Order
 
 log = logging.getLogger("comptoir.sms")
 
@@ -136,12 +137,25 @@ def _flush_one(provider: SmsProvider, message: _Claimed, now: datetime) -> bool:
     return False
 
 
+def withdraw_outdated_reminders(now: datetime) -> int:
+    """A reminder goes only while its order is open at the slot it names. Ending or moving
+    an order withdraws its queued reminder in the same transaction; this catches the one a
+    reminder sweep queued from a read made just before that change committed."""
+    still_due = sa.select(Order.id).where(Order.id == SmsMessage.order_id,
+                                          Order.status.in_((PLACED, CONFIRMED, READY)),
+                                          Order.slot_start == SmsMessage.slot_start)
+    withdrawn = withdraw_queued(SmsMessage.kind == "reminder", ~sa.exists(still_due), now=now)
+    db.session.commit()
+    return withdrawn
+
+
 def flush_outbox(provider: SmsProvider, now: datetime, *, limit: int = 200) -> int:
     """Send what is due, each message by exactly one process. Returns how many it sent
     (or found already sent). Claimed CLAIM_CHUNK at a time, each chunk's claim dated by
     the time this flush has run (a slow provider can keep it busy for long), so that
     another flush never takes a claim for stale while this one is still working on it."""
     started = monotonic()
+    withdraw_outdated_reminders(now)
     sent = claimed = 0
     while claimed < limit:
         claim_time = now + timedelta(seconds=monotonic() - started)

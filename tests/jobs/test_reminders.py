@@ -7,12 +7,13 @@ from datetime import datetime, time
 import pytest
 import sqlalchemy as sa
 
+from app.database import transaction
 from app.extensions import db
 from app.jobs.sweeps import send_due_reminders
 from app.notify.models import SmsMessage
 from app.notify.optout import handle_inbound_sms
 from app.notify.providers import SendResult
-from app.notify.services import flush_outbox
+from app.notify.services import flush_outbox, queue_sms
 from app.orders import services as orders
 from app.orders.requests import parse_checkout
 from app.timeutil import parse_instant
@@ -133,6 +134,34 @@ def test_a_cancelled_orders_queued_reminder_is_never_sent(clock, payments, phone
     assert [body.split(" ")[0] for _, body in phones.received] == ["Boulangerie", "Boulangerie"]
     assert "Rappel" not in " ".join(body for _, body in phones.received)
     assert sweeps("2026-11-25T09:30:00+01:00") == [0]
+
+
+@pytest.mark.parametrize("change", ["cancelled", "moved"])
+def test_a_reminder_queued_from_a_read_made_before_the_change_is_not_sent(
+        clock, payments, phones, bread, change):
+    """The sweep read the order open at 10:00, then the shop's change committed, then the
+    sweep's insert: the flush must still not remind the shopper of that slot."""
+    order = order_for(bread, WED_1000, clock.now, payments)
+    flush_outbox(phones, clock.now)  # the placed SMS
+    nine = at("2026-11-25T09:00:00+01:00")
+    if change == "cancelled":
+        orders.cancel_by_shop(order.id, bread.shop_id, "four en panne", now=nine,
+                              provider=payments)
+    else:
+        orders.move_slot(order.id, at(WED_1100), shop_id=bread.shop_id, actor="shop",
+                         now=nine)
+    flush_outbox(phones, nine)
+    received = len(phones.received)
+    # What the late insert of the sweep writes, as send_due_reminders would have.
+    with transaction():
+        queue_sms(to=CLAIRE, body=f"Rappel : commande {order.id}", kind="reminder",
+                  order_id=order.id, shop_id=bread.shop_id, slot_start=at(WED_1000),
+                  now=nine, dedupe_key=key(order, WED_1000))
+
+    flush_outbox(phones, at("2026-11-25T09:00:30+01:00"))
+
+    assert phones.received[received:] == []
+    assert reminders(order.id)[0] == ("withdrawn", at(WED_1000), key(order, WED_1000))
 
 
 def test_a_moved_order_is_reminded_of_its_new_slot_only(clock, payments, phones, bread):
