@@ -17,13 +17,14 @@ import threading
 import time
 from datetime import datetime
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from twilio.request_validator import RequestValidator
 
 from tests.conftest import app_on
+from tests.fake_server import LocalHttpFake
 
 ACCOUNT_SID = "AC" + "1" * 32
 AUTH_TOKEN = "twilio-test-auth-token"
@@ -44,7 +45,7 @@ def rfc2822(at: datetime | None) -> str | None:
     return format_datetime(at, usegmt=True) if at else None
 
 
-class FakeTwilio:
+class FakeTwilio(LocalHttpFake):
     def __init__(self, clock, account_sid=ACCOUNT_SID, auth_token=AUTH_TOKEN):
         self.clock = clock
         self.account_sid, self.auth_token = account_sid, auth_token
@@ -55,21 +56,7 @@ class FakeTwilio:
         self.create_delay = 0.0     # seconds each create takes (lets racing flushes overlap)
         self._sids = itertools.count(1)
         self._lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def start(self):
-        self.thread.start()
-        return self
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
+        self._serve_with(self._handler())
 
     def fail_next(self, fault: str, times: int = 1, method: str = "POST"):
         """The next `times` requests with `method` (a create, or "GET": a lookup) misbehave.

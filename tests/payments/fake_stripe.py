@@ -14,8 +14,10 @@ import json
 import threading
 import time
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qsl, urlsplit
+
+from tests.fake_server import LocalHttpFake
 
 SEVEN_DAYS = 7 * 24 * 3600
 
@@ -45,7 +47,7 @@ class StripeError(Exception):
                                                     "message": message, **extra}}
 
 
-class FakeStripe:
+class FakeStripe(LocalHttpFake):
     def __init__(self, secret_key="sk_test_fake"):
         self.secret_key = secret_key
         self.intents: dict[str, dict] = {}
@@ -58,21 +60,7 @@ class FakeStripe:
         self._idempotent: dict[str, tuple[int, dict]] = {}
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def start(self):
-        self.thread.start()
-        return self
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
+        self._serve_with(self._handler())
 
     def fail_next(self, fault: str, times: int = 1, slow_seconds: float = 0.0):
         """"500": answer 500, do nothing. "slow": do it, answer after slow_seconds."""
