@@ -1,7 +1,47 @@
 """The part every fake of an outside API shares (Stripe, Twilio): an HTTP server on
 127.0.0.1, on a free port, served from a thread, that the real SDK is pointed at."""
+import json
 import threading
-from http.server import ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+
+class JsonHandler(BaseHTTPRequestHandler):
+    """Reads a request and answers JSON; a fake's handler writes `serve(method, url, body)`."""
+
+    def log_message(self, *args):  # quiet test output
+        pass
+
+    def serve(self, method, url, body):
+        raise NotImplementedError
+
+    def extra_headers(self) -> dict:
+        return {}
+
+    def _serve(self, method):
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length).decode() if length else ""
+        self.serve(method, urlsplit(self.path), body)
+
+    def _send(self, status, answer):
+        """A string goes as it is (a garbled answer); anything else as JSON."""
+        data = (answer if isinstance(answer, str) else json.dumps(answer)).encode()
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            for name, value in self.extra_headers().items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (a timeout under test)
+
+    def do_GET(self):
+        self._serve("GET")
+
+    def do_POST(self):
+        self._serve("POST")
 
 
 class LocalHttpFake:

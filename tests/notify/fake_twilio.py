@@ -12,19 +12,17 @@ To reuse it: import `fake_twilio` and `twilio_app` from here into a test module 
 `app` the latter (`@pytest.fixture def app(twilio_app): return twilio_app`)."""
 import base64
 import itertools
-import json
 import threading
 import time
 from datetime import datetime
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from twilio.request_validator import RequestValidator
 
 from tests.conftest import app_on
-from tests.fake_server import LocalHttpFake
+from tests.fake_server import JsonHandler, LocalHttpFake
 
 ACCOUNT_SID = "AC" + "1" * 32
 AUTH_TOKEN = "twilio-test-auth-token"
@@ -120,14 +118,8 @@ class FakeTwilio(LocalHttpFake):
     def _handler(self):
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):  # quiet test output
-                pass
-
-            def _serve(self, method):
-                url = urlsplit(self.path)
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length).decode() if length else ""
+        class Handler(JsonHandler):
+            def serve(self, method, url, body):
                 with fake._lock:
                     fake.requests.append((method, url.path))
                     fault = next((f for f in fake.faults if f[0] == method), None)
@@ -154,23 +146,6 @@ class FakeTwilio(LocalHttpFake):
                 if fault == "garbled":
                     return self._send(200, "<html>Bad Gateway</html>")
                 self._send(status, answer)
-
-            def _send(self, status, answer):
-                data = (answer if isinstance(answer, str) else json.dumps(answer)).encode()
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
-
-            def do_GET(self):
-                self._serve("GET")
-
-            def do_POST(self):
-                self._serve("POST")
 
         return Handler
 

@@ -14,10 +14,9 @@ import json
 import threading
 import time
 from collections import Counter
-from http.server import BaseHTTPRequestHandler
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 
-from tests.fake_server import LocalHttpFake
+from tests.fake_server import JsonHandler, LocalHttpFake
 
 SEVEN_DAYS = 7 * 24 * 3600
 
@@ -203,14 +202,11 @@ class FakeStripe(LocalHttpFake):
     def _handler(self):
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):  # quiet test output
-                pass
+        class Handler(JsonHandler):
+            def extra_headers(self):
+                return {"Request-Id": f"req_{next(fake._ids)}"}
 
-            def _serve(self, method):
-                url = urlsplit(self.path)
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length).decode() if length else ""
+            def serve(self, method, url, body):
                 fake.requests.append((method, url.path))
                 if self.headers.get("Authorization") != f"Bearer {fake.secret_key}":
                     return self._send(401, {"error": {"type": "invalid_request_error",
@@ -226,23 +222,5 @@ class FakeStripe(LocalHttpFake):
                 if fault == "slow":
                     time.sleep(fake.slow_seconds)  # done, but the client has given up
                 self._send(status, answer)
-
-            def _send(self, status, answer):
-                data = json.dumps(answer).encode()
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.send_header("Request-Id", f"req_{next(fake._ids)}")
-                    self.end_headers()
-                    self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
-
-            def do_GET(self):
-                self._serve("GET")
-
-            def do_POST(self):
-                self._serve("POST")
 
         return Handler
