@@ -14,6 +14,8 @@ class Product(db.Model):
         sa.CheckConstraint("price_cents >= 0", name="price"),
         # Stock is decremented only by `UPDATE … WHERE stock >= :qty`; this is the backstop.
         sa.CheckConstraint("stock >= 0", name="stock"),
+        sa.CheckConstraint("promo_price_cents IS NULL OR promo_price_cents >= 0",
+                           name="promo_price"),
         sa.Index("ix_products_shop_active", "shop_id", "active"),
     )
 
@@ -24,7 +26,14 @@ class Product(db.Model):
     search_text: so.Mapped[str] = so.mapped_column(sa.String(600), default="", index=True)
     description: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     sku: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    # The shop's own shelf name ("Pains", "Fromages"): the search filters on it.
+    category: so.Mapped[str] = so.mapped_column(sa.String(60), default="", server_default="",
+                                                index=True)
     price_cents: so.Mapped[int]
+    # A promotion: this price between the two times (either open-ended when None).
+    promo_price_cents: so.Mapped[int | None]
+    promo_starts_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    promo_ends_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     stock: so.Mapped[int] = so.mapped_column(default=0)
     active: so.Mapped[bool] = so.mapped_column(default=True)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow,
@@ -35,3 +44,22 @@ class Product(db.Model):
     @property
     def available(self) -> bool:
         return self.active and self.stock > 0
+
+    def price_at(self, now: datetime) -> int:
+        """The price a checkout made at `now` pays: the promotion's while it runs."""
+        return price_at(self.price_cents, self.promo_price_cents, self.promo_starts_at,
+                        self.promo_ends_at, now)
+
+    def promo_running(self, now: datetime) -> bool:
+        return self.price_at(now) < self.price_cents
+
+
+def price_at(price_cents: int, promo_price_cents: int | None, starts_at: datetime | None,
+             ends_at: datetime | None, now: datetime) -> int:
+    """The one rule for a price at a moment (products and the checkout's raw rows alike):
+    a promotion counts from its start (included) to its end (excluded), and only if lower."""
+    if (promo_price_cents is None or promo_price_cents >= price_cents
+            or (starts_at is not None and now < starts_at)
+            or (ends_at is not None and now >= ends_at)):
+        return price_cents
+    return promo_price_cents

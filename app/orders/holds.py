@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from app.catalog.models import Product
+from app.catalog.models import Product, price_at
 from app.catalog.services import take_stock
 from app.database import built_once, dialect_insert
 from app.errors import Conflict, Invalid
@@ -30,7 +30,9 @@ SHOPPER = "shopper"
 def _build_products(_dialect):
     products = Product.__table__
     return (sa.select(products.c.id, products.c.shop_id, products.c.name,
-                      products.c.price_cents, products.c.active, products.c.stock)
+                      products.c.price_cents, products.c.promo_price_cents,
+                      products.c.promo_starts_at, products.c.promo_ends_at,
+                      products.c.active, products.c.stock)
             .where(products.c.id.in_(sa.bindparam("ids", expanding=True))))
 
 
@@ -96,7 +98,10 @@ def hold_basket(request: CheckoutRequest, *, now: datetime, provider_name: str,
                              "email": request.email, "language": request.language,
                              "consent_at": now if request.sms_promotions else None,
                              "now": now}, conn).scalar_one()
-    order_totals = [sum(products[line.product_id].price_cents * line.quantity
+    # The price of the moment the checkout is made: a promotion ending later changes nothing.
+    prices = {row.id: price_at(row.price_cents, row.promo_price_cents, row.promo_starts_at,
+                               row.promo_ends_at, now) for row in products.values()}
+    order_totals = [sum(prices[line.product_id] * line.quantity
                         for line in order.lines) for order in request.orders]
     hold = min(schedules[o.shop].hold_minutes for o in request.orders)
     # A duplicate Idempotency-Key fails here (unique key), before any stock moves.
@@ -122,11 +127,12 @@ def hold_basket(request: CheckoutRequest, *, now: datetime, provider_name: str,
         "customer_id": customer_id, "status": PENDING_PAYMENT,
         "slot_start": slots[order.shop].start, "slot_end": slots[order.shop].end,
         "total_cents": total, "tracking_token": secrets.token_urlsafe(16),
+        "pickup_code": f"{secrets.randbelow(10_000):04d}",
         "cancel_reason": None, "created_at": now,
     } for order, total in zip(request.orders, order_totals)], conn).scalars().all()
     _lines([{"order_id": order_id, "product_id": line.product_id,
              "name": products[line.product_id].name,
-             "unit_price_cents": products[line.product_id].price_cents,
+             "unit_price_cents": prices[line.product_id],
              "quantity": line.quantity, "confirmed_quantity": None}
             for order_id, order in zip(order_ids, request.orders) for line in order.lines], conn)
     _events([{"order_id": order_id, "type": PENDING_PAYMENT, "from_status": None,

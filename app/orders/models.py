@@ -84,6 +84,8 @@ class Order(db.Model):
     slot_end: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
     total_cents: so.Mapped[int]  # as ordered; the confirmed amount is derived from the lines
     tracking_token: so.Mapped[str] = so.mapped_column(sa.String(40), unique=True)
+    # Four digits the shopper shows at the counter (also as a QR code); the shop checks them.
+    pickup_code: so.Mapped[str | None] = so.mapped_column(sa.String(8))
     cancel_reason: so.Mapped[str | None] = so.mapped_column(sa.String(300))
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 

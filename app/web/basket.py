@@ -1,0 +1,247 @@
+"""The basket across shops, the checkout (a slot per shop), the payment and the thanks."""
+import re
+import uuid
+from datetime import timedelta
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, gettext as _
+
+from app import clock, payments_provider
+from app.catalog.models import Product
+from app.errors import DomainError, NotFound
+from app.extensions import db
+from app.orders import services as orders
+from app.orders.models import CHECKOUT_EXPIRED, CHECKOUT_PLACED
+from app.orders.requests import parse_checkout
+from app.payments import services as payment_services
+from app.payments.services import payment_details
+from app.pickup.services import next_bookable_slots
+from app.timeutil import iso, local_today
+from app.vouchers.services import checkout_vouchers
+from app.web import cart
+from app.web.forms import (AddToCartForm, CartLineForm, PaymentForm, RemoveLineForm,
+                           checkout_form, slot_field_name)
+from app.web.routes import _safe_next, bp
+
+SLOT_DAYS = 3  # days of slots on the checkout page: enough choice, a light page
+ORDER_FIELD = re.compile(r"^orders\[(\d+)\]\.(shop|slot|lines\[(\d+)\]\.\w+)$")
+
+
+@bp.post("/panier/ajouter")
+def add_to_cart():
+    form = AddToCartForm()
+    back = _safe_next(form.next.data, url_for(".cart"))
+    if not form.validate():
+        flash(next(iter(form.errors.values()))[0], "error")
+        return redirect(back)
+    product = db.session.get(Product, int(form.product_id.data))
+    if product is None or not product.active or not product.shop.active:
+        flash(_("Ce produit n'est plus en vente."), "error")
+    elif not product.available:
+        flash(_("« %(name)s » est épuisé pour le moment.", name=product.name), "error")
+    elif not cart.add(product.id, form.quantity.data):
+        flash(_("Votre panier est plein : commandez d'abord ce qu'il contient."), "error")
+    else:
+        flash(_("« %(name)s » ajouté au panier.", name=product.name), "success")
+    return redirect(back)
+
+
+@bp.get("/panier", endpoint="cart")
+def show_cart():
+    return render_template("web/cart.html", view=cart.load())
+
+
+@bp.post("/panier/modifier")
+def update_cart_line():
+    form = CartLineForm()
+    if form.validate():
+        cart.set_quantity(int(form.product_id.data), form.quantity.data)
+    else:
+        flash(next(iter(form.errors.values()))[0], "error")
+    return redirect(url_for(".cart"))
+
+
+@bp.post("/panier/retirer")
+def remove_cart_line():
+    form = RemoveLineForm()
+    if form.validate():
+        cart.remove([int(form.product_id.data)])
+        flash(_("Article retiré du panier."), "success")
+    return redirect(url_for(".cart"))
+
+
+# --- checkout ---------------------------------------------------------------------------
+
+def _new_idempotency_key() -> str:
+    return f"web-{uuid.uuid4().hex}"
+
+
+def _checkout_payload(form, view: cart.CartView) -> dict:
+    """The body of the API's POST /checkouts, so that both go through the same rules."""
+    # The SMS follow the language of the pages: French unless the shopper reads English.
+    customer = {"name": form.name.data, "phone": form.phone.data,
+                "language": "en" if get_locale().language == "en" else "fr",
+                "sms_promotions": bool(form.sms_promotions.data)}
+    if (form.email.data or "").strip():
+        customer["email"] = form.email.data
+    voucher = (form.voucher.data or "").strip()
+    return {"customer": customer, **({"vouchers": [voucher]} if voucher else {}),
+            "orders": [{"shop": group.shop.slug,
+                        "slot": form[slot_field_name(group.shop.id)].data,
+                        "lines": [{"product_id": line.product_id, "quantity": line.quantity}
+                                  for line in group.lines]}
+                       for group in view.groups]}
+
+
+class PageErrors:
+    """Where each service error goes on the checkout page."""
+
+    def __init__(self):
+        self.top: list[str] = []
+        self.shops: dict[int, list[str]] = {}   # shop id -> errors
+        self.lines: dict[int, list[str]] = {}   # product id -> errors
+
+    def place(self, error: DomainError, form, view) -> None:
+        customer_fields = {"customer.name": form.name, "customer.phone": form.phone,
+                           "customer.email": form.email, "vouchers[0].code": form.voucher,
+                           "vouchers": form.voucher}
+        target = customer_fields.get(error.field or "")
+        match = ORDER_FIELD.match(error.field or "")
+        if target is None and match and int(match[1]) < len(view.groups):
+            group = view.groups[int(match[1])]
+            if match[2] == "slot":
+                target = form[slot_field_name(group.shop.id)]
+            elif match[3] is not None and int(match[3]) < len(group.lines):
+                self.lines.setdefault(group.lines[int(match[3])].product_id, []) \
+                    .append(error.message)
+                return
+            else:
+                self.shops.setdefault(group.shop.id, []).append(error.message)
+                return
+        if target is not None:
+            target.errors = [*target.errors, error.message]
+        else:
+            self.top.append(error.message)
+
+
+@bp.route("/commande", methods=["GET", "POST"])
+def checkout():
+    view = cart.load()
+    if view.empty:
+        flash(_("Votre panier est vide."), "error")
+        return redirect(url_for(".cart"))
+    if view.orphans:
+        flash(_("Retirez d'abord les articles qui ne sont plus en vente."), "error")
+        return redirect(url_for(".cart"))
+    form = checkout_form([group.shop.id for group in view.groups])
+    errors, status = PageErrors(), 200
+    if request.method == "GET":
+        form.idempotency_key.data = _new_idempotency_key()
+    elif not form.validate():
+        status = 422
+        if form.idempotency_key.errors:  # missing or tampered with: start a fresh attempt
+            form.idempotency_key.data = _new_idempotency_key()
+            errors.top.append(_("Le formulaire a expiré : vérifiez-le et validez à nouveau."))
+    else:
+        payload = _checkout_payload(form, view)
+        try:
+            result = orders.create_checkout(parse_checkout(payload), now=clock(),
+                                            provider=payments_provider(), payload=payload,
+                                            idempotency_key=form.idempotency_key.data)
+        except DomainError as error:
+            errors.place(error, form, view)
+            status = error.status
+            if error.code == "idempotency_key_reused":
+                form.idempotency_key.data = _new_idempotency_key()
+        else:
+            cart.remember_checkout(result.checkout.id)
+            return redirect(url_for(".payment", checkout_id=result.checkout.id))
+    now = clock()
+    slots = {group.shop.id: next_bookable_slots(group.shop, now, days=SLOT_DAYS)
+             for group in view.groups}
+    today = local_today(now)
+    return render_template("web/checkout.html", view=view, form=form, slots=slots,
+                           errors=errors, today=today, tomorrow=today + timedelta(days=1),
+                           iso=iso, slot_field_name=slot_field_name), status
+
+
+# --- payment ----------------------------------------------------------------------------
+
+def _own_checkout(checkout_id: int):
+    """A checkout made in this browser; anyone else's does not exist here."""
+    if not cart.owns_checkout(checkout_id):
+        abort(404)
+    try:
+        return orders.get_checkout(checkout_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.route("/commande/<int:checkout_id>/paiement", methods=["GET", "POST"])
+def payment(checkout_id):
+    checkout = _own_checkout(checkout_id)
+    if checkout.status == CHECKOUT_PLACED:
+        return redirect(url_for(".thanks", checkout_id=checkout.id))
+    provider = payments_provider()
+    card_cents = payment_services.card_due_cents(checkout)
+    if provider.name == "stripe" and card_cents:
+        return _stripe_payment(checkout, provider)
+    form = PaymentForm()
+    top_errors, status = [], 200
+    if request.method == "POST":
+        if form.validate():
+            try:
+                orders.pay_checkout(checkout.id, form.payment_method.data, now=clock(),
+                                    provider=provider)
+            except DomainError as error:
+                status = error.status
+                if error.code == "hold_expired":
+                    pass  # the page says so in its own words, below
+                elif error.field == "payment_method":
+                    form.payment_method.errors = [*form.payment_method.errors, error.message]
+                else:
+                    top_errors.append(error.message)
+            else:
+                cart.remove({line.product_id for order in checkout.orders
+                                    for line in order.lines})
+                return redirect(url_for(".thanks", checkout_id=checkout.id))
+        else:
+            status = 422
+        db.session.refresh(checkout)
+    now = clock()
+    seconds_left = max(0, int((checkout.hold_expires_at - now).total_seconds()))
+    expired = checkout.status == CHECKOUT_EXPIRED or seconds_left == 0
+    return render_template("web/payment.html", checkout=checkout, form=form,
+                           top_errors=top_errors, expired=expired, seconds_left=seconds_left,
+                           offline=provider.name == "offline", card_cents=card_cents,
+                           vouchers_cents=checkout_vouchers(checkout.id).held_cents), status
+
+
+def _stripe_payment(checkout, provider):
+    """Stripe.js collects the card and the webhook places the checkout. Stripe sends the
+    shopper back here (return_url): the page waits for the webhook, then the thanks."""
+    now = clock()
+    seconds_left = max(0, int((checkout.hold_expires_at - now).total_seconds()))
+    expired = checkout.status == CHECKOUT_EXPIRED or seconds_left == 0
+    back = request.args.get("redirect_status")  # added by Stripe to the return_url
+    payment, unavailable = None, None
+    if not expired:
+        try:
+            payment = payment_details(provider, checkout)
+        except DomainError as error:
+            unavailable = error.message
+    if back in ("succeeded", "processing"):
+        cart.remove({line.product_id for order in checkout.orders for line in order.lines})
+    return render_template("web/payment_stripe.html", checkout=checkout, payment=payment,
+                           unavailable=unavailable, expired=expired, seconds_left=seconds_left,
+                           waiting=back in ("succeeded", "processing"), failed=back == "failed",
+                           return_url=url_for(".payment", checkout_id=checkout.id,
+                                              _external=True)), 503 if unavailable else 200
+
+
+@bp.get("/commande/<int:checkout_id>/merci")
+def thanks(checkout_id):
+    checkout = _own_checkout(checkout_id)
+    if checkout.status != CHECKOUT_PLACED:
+        return redirect(url_for(".payment", checkout_id=checkout.id))
+    return render_template("web/thanks.html", checkout=checkout)

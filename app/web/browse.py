@@ -1,0 +1,44 @@
+"""The shopper's browsing pages: the town's shops, a shop's page, the town-wide search."""
+from flask import abort, render_template, request
+
+from app import clock
+from app.catalog.services import search_products
+from app.errors import NotFound
+from app.pickup.services import next_bookable_slots
+from app.shops.services import get_shop, list_shops
+from app.templating import DAY_NAMES
+from app.timeutil import local_today
+from app.web.forms import SearchForm
+from app.web.routes import _page, bp
+
+NEXT_PICKUPS = 4  # pickup times shown on a shop's page
+
+
+@bp.get("/")
+def home():
+    return render_template("web/home.html", shops=list_shops(), search=SearchForm())
+
+
+@bp.get("/recherche")
+def search():
+    form = SearchForm(request.args)
+    q = form.q.data if form.validate() and form.q.data else ""
+    results = search_products(q=q, page=_page()) if q.strip() else None
+    return render_template("web/search.html", search=form, q=q, results=results,
+                           page=_page())
+
+
+@bp.get("/boutiques/<slug>")
+def shop(slug):
+    try:
+        shop = get_shop(slug)
+    except NotFound:
+        abort(404)
+    now = clock()
+    upcoming = next_bookable_slots(shop, now, days=1)
+    next_slots = upcoming[0][1][:NEXT_PICKUPS] if upcoming else []
+    today = local_today(now)
+    return render_template(
+        "web/shop.html", shop=shop, products=search_products(shop_slug=shop.slug, page=_page()),
+        page=_page(), day_names=DAY_NAMES, next_slots=next_slots,
+        closures=[c for c in shop.closures if c.end_date >= today])
