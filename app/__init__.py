@@ -4,6 +4,7 @@ from datetime import datetime
 
 from flask import Flask, current_app
 
+from app import assets, i18n
 from app.database import configure_sqlite, utcnow
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 from config import Config, engine_options
@@ -27,7 +28,8 @@ def create_app(config: type | dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
-    babel.init_app(app, default_locale="fr", default_timezone=app.config["TIMEZONE"])
+    i18n.init_app(app, babel)
+    assets.init_app(app)
 
     with app.app_context():
         configure_sqlite(db.engine)

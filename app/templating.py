@@ -1,5 +1,6 @@
 """Jinja filters and globals: money in euros, times in the town's time zone, in French."""
-from flask import Flask
+from flask import Flask, has_request_context
+from flask_babel import get_locale
 
 from app.money import euros
 from app.timeutil import local
@@ -29,4 +30,5 @@ def register_templating(app: Flask) -> None:
 
     @app.context_processor
     def town():
-        return {"town_name": app.config["TOWN_NAME"]}
+        return {"town_name": app.config["TOWN_NAME"],
+                "current_locale": get_locale().language if has_request_context() else "fr"}

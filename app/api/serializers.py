@@ -69,6 +69,8 @@ def order_json(order: Order) -> dict:
         "id": order.id, "status": order.status, "shop": order.shop.slug,
         "shop_name": order.shop.name, "shop_address": order.shop.address,
         "shop_phone": order.shop.phone,
+        # Shown at the counter by the shopper; the shop checks it before handing over.
+        "pickup_code": order.pickup_code,
         "slot": iso(order.slot_start), "slot_end": iso(order.slot_end),
         "total_cents": order.total_cents,
         # What collecting it will charge; known once the shop has checked the lines.

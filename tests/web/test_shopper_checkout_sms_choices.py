@@ -49,9 +49,11 @@ def test_ticking_the_box_records_the_consent_and_its_time(client, clock):
 
 @pytest.fixture
 def english_client(database_uri, clock):
-    """The site with its pages in English (the locale Flask-Babel selects)."""
-    with app_on(database_uri, clock, BABEL_DEFAULT_LOCALE="en") as app:
-        yield app.test_client()
+    """The site with its pages in English: the shopper chose English (the switch's cookie)."""
+    with app_on(database_uri, clock) as app:
+        client = app.test_client()
+        client.set_cookie("lang", "en")
+        yield client
 
 
 def test_a_shopper_reading_the_pages_in_english_gets_english_sms(english_client):
