@@ -136,7 +136,7 @@ class World:
 
 def seed() -> World:
     from app.catalog.models import Product
-    from app.catalog.services import search_text_for
+    from app.catalog.search import search_text_for
     from app.extensions import db
     from app.pickup.services import next_bookable_slots
     from app.shops.services import create_shop

@@ -68,7 +68,7 @@ def one_day(app, shop_count: int, per_shop: int) -> int:
     import sqlalchemy as sa
 
     from app.catalog.models import Product
-    from app.catalog.services import search_text_for
+    from app.catalog.search import search_text_for
     from app.errors import DomainError
     from app.extensions import db
     from app.ledger.refunds import refund_order

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from app.accounts.services import create_user
 from app.catalog.models import Product
-from app.catalog.services import search_text_for
+from app.catalog.search import search_text_for
 from app.extensions import db
 from app.orders import services as orders
 from app.orders.requests import parse_checkout

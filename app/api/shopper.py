@@ -7,7 +7,7 @@ from app.api import bp
 from app.api.inputs import ID, date_arg, json_object, page_arg, text_arg
 from app.api.serializers import (checkout_json, order_json, product_json, shop_detail_json,
                                  shop_json, slot_json)
-from app.catalog.services import search_products
+from app.catalog.search import search_products
 from app.errors import Invalid
 from app.orders import services as orders
 from app.orders.requests import parse_checkout

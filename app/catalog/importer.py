@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from app.catalog.models import Product
-from app.catalog.services import MAX_PRICE_CENTS, MAX_STOCK, search_text_for
+from app.catalog.search import search_text_for
+from app.catalog.services import MAX_PRICE_CENTS, MAX_STOCK
 from app.database import transaction
 from app.errors import Invalid
 from app.extensions import db

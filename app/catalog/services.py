@@ -1,28 +1,14 @@
-"""The catalogue: stock moves by conditional UPDATE, search on a normalised copy of names."""
-import unicodedata
-from dataclasses import dataclass
-
+"""The catalogue: stock moves by conditional UPDATE, the merchant's product edits."""
 import sqlalchemy as sa
 
 from app.database import built_once
 from app.errors import Invalid, NotFound
 from app.extensions import db
 from app.catalog.models import Product
-from app.shops.models import Shop
+from app.catalog.search import search_text_for
 
-PAGE_SIZE = 24
 MAX_PRICE_CENTS = 10_000_000
 MAX_STOCK = 1_000_000
-
-
-def fold(text: str) -> str:
-    """'Pâté de Campagne' -> 'pate de campagne': case and accents do not matter in search."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().strip()
-
-
-def search_text_for(name: str, description: str = "") -> str:
-    return fold(f"{name} {description}")[:600]
 
 
 def _build_take_stock(_dialect):
@@ -53,27 +39,6 @@ def mark_sold_out(product_id: int) -> None:
     """A line confirmed short means the shelf is empty: the recorded stock was wrong."""
     db.session.execute(sa.update(Product).where(Product.id == product_id).values(stock=0)
                        .execution_options(synchronize_session=False))
-
-
-@dataclass
-class ProductPage:
-    items: list[Product]
-    next_page: int | None
-
-
-def search_products(*, q: str = "", shop_slug: str | None = None, page: int = 1,
-                    page_size: int = PAGE_SIZE) -> ProductPage:
-    """Active products of active shops; every word of q must appear, whatever case/accents."""
-    query = (sa.select(Product).join(Product.shop)
-             .where(Product.active.is_(True), Shop.active.is_(True)))
-    if shop_slug:
-        query = query.where(Shop.slug == shop_slug)
-    for word in fold(q).split()[:8]:
-        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(Product.search_text.like(f"%{escaped}%", escape="\\"))
-    query = query.order_by(Product.name, Product.id).offset((page - 1) * page_size)
-    rows = list(db.session.scalars(query.limit(page_size + 1)))
-    return ProductPage(rows[:page_size], page + 1 if len(rows) > page_size else None)
 
 
 def update_product(shop_id: int, product_id: int, changes: dict) -> Product:

@@ -3,7 +3,7 @@ import sqlalchemy as sa
 
 from app.accounts.models import MANAGER, MERCHANT, User
 from app.catalog.models import Product
-from app.catalog.services import search_text_for
+from app.catalog.search import search_text_for
 from app.database import transaction
 from app.extensions import db
 from app.shops.models import Shop

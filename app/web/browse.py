@@ -2,7 +2,7 @@
 from flask import abort, render_template, request
 
 from app import clock
-from app.catalog.services import search_products
+from app.catalog.search import search_products
 from app.errors import NotFound
 from app.pickup.services import next_bookable_slots
 from app.shops.services import get_shop, list_shops
