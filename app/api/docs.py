@@ -100,7 +100,17 @@ SCHEMAS = {
     "Slot": _obj({"start": INSTANT, "end": INSTANT, "remaining": INT},
                  ["start", "end", "remaining"]),
     "Product": _obj({"id": INT, "shop": {**TEXT, "description": "The shop's slug."},
-                     "name": TEXT, "description": TEXT, "price_cents": CENTS,
+                     "name": TEXT, "description": TEXT, "category": TEXT,
+                     "price_cents": {**CENTS, "description": "What a checkout made now "
+                                                             "pays: the promotion's price "
+                                                             "while one runs."},
+                     "regular_price_cents": CENTS,
+                     "promotion": {**_obj({"price_cents": CENTS,
+                                           "starts_at": {**INSTANT, "nullable": True},
+                                           "ends_at": {**INSTANT, "nullable": True}},
+                                          ["price_cents", "starts_at", "ends_at"]),
+                                   "nullable": True,
+                                   "description": "The promotion running now, if any."},
                      "available": {"type": "boolean"}},
                     ["id", "shop", "name", "price_cents", "available"]),
     "MerchantProduct": {"allOf": [_ref("Product"), _obj({
@@ -155,6 +165,9 @@ SCHEMAS = {
     "Order": _obj({
         "id": INT, "status": {"type": "string", "enum": list(ORDER_STATES)},
         "shop": TEXT, "shop_name": TEXT, "shop_address": TEXT, "shop_phone": TEXT,
+        "pickup_code": {**TEXT, "nullable": True,
+                        "description": "Four digits the shopper shows at the counter; the "
+                                       "shop checks them when handing over."},
         "slot": INSTANT, "slot_end": INSTANT, "total_cents": CENTS,
         "confirmed_total_cents": {**CENTS, "nullable": True,
                                   "description": "What collecting will charge; null until "
@@ -198,6 +211,7 @@ PATHS = {
         errors=(422,), params=[
             _param("q", "query", TEXT, "Every word must match; case and accents ignored."),
             _param("shop", "query", TEXT, "A shop's slug."),
+            _param("category", "query", TEXT, "A category, as products carry it."),
             _param("page", "query", {"type": "integer", "minimum": 1, "default": 1})])},
     "/checkouts": {"post": _op(
         "Hold stock and slots for a basket (one order per shop)",
