@@ -55,3 +55,60 @@ def phone(chromium):
 def screenshot(page, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+# --- The shopper's pages, one after another (accessibility, touch targets, page weight) ---
+
+@pytest.fixture
+def two_shop_town(app):
+    """A bakery and a butcher, open on the clock's Tuesday morning, with a few products."""
+    from app.extensions import db
+    from tests.factories import make_product, make_shop
+    bakery = make_shop("boulangerie-martin", "Boulangerie Martin")
+    butcher = make_shop("boucherie-vidal", "Boucherie Vidal")
+    for name, cents in (("Baguette tradition", 130), ("Pain de campagne", 340),
+                        ("Croissant", 110)):
+        make_product(bakery, name, cents, stock=30)
+    make_product(butcher, "Pâté de campagne", 390, stock=4)
+    make_product(butcher, "Saucisse de Toulouse", 1250, stock=10)
+    town = {"bakery": bakery.slug, "butcher": butcher.slug}
+    db.session.commit()  # end the read transaction: SQLite's write lock must be free
+    return town
+
+
+def walk_shopper_pages(page, base: str, town: dict, on_page) -> None:
+    """Home, search, a shop, the basket (two shops), the checkout (fresh, then refused),
+    the payment, the thanks and the tracking page; on_page(name) is called on each."""
+    def testid(name):
+        return page.get_by_test_id(name)
+
+    page.goto(base + "/")
+    on_page("home")
+    page.goto(base + "/recherche?q=pate")
+    assert testid("search-results").count() == 1
+    on_page("search")
+    testid("add-to-cart").first.click()
+    page.goto(f"{base}/boutiques/{town['bakery']}")
+    on_page("shop")
+    testid("add-to-cart").first.click()
+    page.goto(base + "/panier")
+    assert testid("cart-shop").count() == 2
+    on_page("basket")
+    page.goto(base + "/commande")
+    on_page("checkout")
+    testid("checkout-submit").click()  # nothing chosen, nothing filled
+    on_page("checkout-errors")
+    for slug in town.values():
+        testid(f"slots-{slug}").get_by_test_id("slot-radio").first.check()
+    testid("customer-name").fill("Claire Dupont")
+    testid("customer-phone").fill("06 12 34 56 78")
+    testid("checkout-submit").click()
+    testid("pay-button").wait_for()
+    on_page("payment")
+    testid("method-test_ok").check()
+    testid("pay-button").click()
+    testid("thanks").wait_for()
+    on_page("thanks")
+    testid("tracking-link").first.click()
+    testid("order-status").wait_for()
+    on_page("tracking")
