@@ -1,8 +1,10 @@
 """Domain objects as the JSON of the contract (../shared/api-v1.md): money in cents, times
 ISO-8601 with the town's offset. Shopper and merchant endpoints share these shapes."""
-from datetime import date
+from datetime import date, datetime
 
+from app import clock
 from app.catalog.models import Product
+from app.catalog.promotions import shown_price
 from app.orders.models import Checkout, Order
 from app.payments.providers import PaymentProvider
 from app.payments.services import payment_details
@@ -33,15 +35,27 @@ def slot_json(slot: Slot) -> dict:
     return {"start": iso(slot.start), "end": iso(slot.end), "remaining": slot.remaining}
 
 
-def product_json(product: Product) -> dict:
+def product_json(product: Product, now: datetime | None = None) -> dict:
+    """`price_cents` is what a checkout made `now` pays (the promotion's while it runs);
+    `promotion` is set only while one runs. `now` defaults to the app's clock."""
+    shown = shown_price(product, now or clock())
     return {"id": product.id, "shop": product.shop.slug, "name": product.name,
-            "description": product.description, "price_cents": product.price_cents,
+            "description": product.description, "category": product.category,
+            "price_cents": shown.price_cents,
+            "regular_price_cents": shown.regular_price_cents,
+            "promotion": {"price_cents": product.promo_price_cents,
+                          "starts_at": iso(product.promo_starts_at),
+                          "ends_at": iso(product.promo_ends_at)} if shown.promotion else None,
             "available": product.available}
 
 
-def merchant_product_json(product: Product) -> dict:
-    return {**product_json(product), "sku": product.sku, "stock": product.stock,
-            "active": product.active}
+def merchant_product_json(product: Product, now: datetime | None = None) -> dict:
+    """The shopper's view plus what the shop stored, the promotion included even when it
+    has not started or is over."""
+    return {**product_json(product, now), "sku": product.sku, "stock": product.stock,
+            "active": product.active, "promo_price_cents": product.promo_price_cents,
+            "promo_starts_at": iso(product.promo_starts_at),
+            "promo_ends_at": iso(product.promo_ends_at)}
 
 
 def checkout_json(checkout: Checkout, provider: PaymentProvider, *, private: bool) -> dict:
