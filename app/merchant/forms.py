@@ -1,8 +1,11 @@
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, TextAreaField
+from wtforms import (BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField,
+                     TextAreaField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.notify.conversation import MAX_TEXT
 from app.orders.models import Order
@@ -56,3 +59,68 @@ def confirm_form(order: Order, **kwargs) -> FlaskForm:
             render_kw={"min": 0, "max": line.quantity, "inputmode": "numeric",
                        "data-testid": f"confirmed-quantity-{line.id}"}))
     return ConfirmForm(**kwargs)
+
+
+# --- The shop's catalogue page (merchant/catalogue.py) ---------------------------------------
+
+EUROS = re.compile(r"\s*([0-9]{1,5})(?:[.,]([0-9]{1,2}))?\s*(?:€)?\s*")
+
+
+class EurosField(StringField):
+    """An amount typed as '12,50' or '12.50', held as integer cents; empty is None."""
+
+    def process_formdata(self, valuelist):
+        raw = valuelist[0] if valuelist else ""
+        self.raw = raw
+        if not raw.strip():
+            self.data = None
+            return
+        match = EUROS.fullmatch(raw)
+        if not match:
+            self.data = None
+            raise ValueError(_l("Montant en euros attendu, jusqu'à 99 999,99 (ex. 12,50)."))
+        self.data = int(match[1]) * 100 + int((match[2] or "0").ljust(2, "0"))
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else f"{self.data // 100},{self.data % 100:02d}"
+
+
+class TownTimeField(DateTimeLocalField):
+    """A browser's datetime-local value (naive: the town's time; catalogue.py localises it)."""
+
+    def __init__(self, label, **kwargs):
+        super().__init__(label, format="%Y-%m-%dT%H:%M", validators=[Optional()], **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Date et heure attendues (ex. 01/12/2026 08:00).")) from None
+
+
+class ProductForm(FlaskForm):
+    """One product of the catalogue page; promotion dates are the town's local times."""
+    price = EurosField(_l("Prix"), validators=[InputRequired(message=_l("Indiquez le prix."))],
+                       render_kw={"inputmode": "decimal", "data-testid": "price"})
+    stock = IntegerField(_l("Stock"), validators=[
+        InputRequired(message=_l("Indiquez le stock.")),
+        NumberRange(0, 1_000_000, message=_l("Entre 0 et 1 000 000."))],
+        render_kw={"min": 0, "inputmode": "numeric", "data-testid": "stock"})
+    active = BooleanField(_l("En vente"), render_kw={"data-testid": "active"})
+    promo_price = EurosField(_l("Prix promotionnel"), validators=[Optional()],
+                             render_kw={"inputmode": "decimal", "data-testid": "promo-price"})
+    promo_starts = TownTimeField(_l("Début de la promotion"),
+                                 render_kw={"data-testid": "promo-starts"})
+    promo_ends = TownTimeField(_l("Fin de la promotion"),
+                               render_kw={"data-testid": "promo-ends"})
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        # Dates without a price would be dropped silently: say so on the price instead.
+        if (self.promo_price.data is None and not self.promo_price.errors
+                and (self.promo_starts.data or self.promo_ends.data)):
+            self.promo_price.errors = [_l("Indiquez le prix promotionnel, ou effacez les dates.")]
+            return False
+        return valid
