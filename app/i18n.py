@@ -4,7 +4,7 @@ The shopper's choice (the switch on every page) is kept in a cookie for a year; 
 one, the browser's Accept-Language decides. The JSON API keeps its French messages
 whatever the browser says: programs read its codes, and the contract's texts stay stable.
 """
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 
 LANGUAGES = ("fr", "en")
 DEFAULT = "fr"
@@ -13,7 +13,8 @@ COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
 def select_locale() -> str:
-    if request.path.startswith("/api/"):
+    # Outside a request (CLI, jobs, services under test) and in the API: French.
+    if not has_request_context() or request.path.startswith("/api/"):
         return DEFAULT
     chosen = request.cookies.get(COOKIE)
     if chosen in LANGUAGES:
