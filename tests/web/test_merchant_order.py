@@ -31,7 +31,8 @@ def buttons(html: str) -> set[str]:
 
 
 def flash(html: str) -> list[str]:
-    return re.findall(r'<p class="flash[^"]*" role="status">([^<]+)</p>', html)
+    """The page's flashed messages: confirmations in the live region, errors as alerts."""
+    return re.findall(r'<p class="flash[^"]*"(?: role="alert")?>([^<]+)</p>', html)
 
 
 def given_an_order(clock, payments, client, *, stock=10):
