@@ -114,8 +114,11 @@ SCHEMAS = {
                      "available": {"type": "boolean"}},
                     ["id", "shop", "name", "price_cents", "available"]),
     "MerchantProduct": {"allOf": [_ref("Product"), _obj({
-        "sku": NULLABLE_TEXT, "stock": INT, "active": {"type": "boolean"}},
-        ["stock", "active"])]},
+        "sku": NULLABLE_TEXT, "stock": INT, "active": {"type": "boolean"},
+        "promo_price_cents": {**CENTS, "nullable": True},
+        "promo_starts_at": {**INSTANT, "nullable": True},
+        "promo_ends_at": {**INSTANT, "nullable": True}},
+        ["stock", "active", "promo_price_cents", "promo_starts_at", "promo_ends_at"])]},
     "ProductPage": _obj({"items": {"type": "array", "items": _ref("Product")},
                          "next_page": {"type": "integer", "nullable": True}},
                         ["items", "next_page"]),
@@ -288,11 +291,19 @@ PATHS = {
             {"type": "array", "items": _ref("MerchantProduct")})}, tag=MERCHANT,
         secured=True, errors=(401, 403))},
     "/merchant/products/{id}": {"patch": _op(
-        "Change price, stock (absolute count) or availability",
+        "Change price, stock (absolute count), availability, category or the promotion",
         {"200": _json(_ref("MerchantProduct"))}, tag=MERCHANT, secured=True,
         params=[ID_PARAM], errors=(400, 401, 403, 404, 422), body=_body(_obj(
             {"price_cents": CENTS, "stock": {"type": "integer", "minimum": 0},
-             "active": {"type": "boolean"}, "name": TEXT})))},
+             "active": {"type": "boolean"}, "name": TEXT, "category": {**TEXT, "maxLength": 60},
+             "promo_price_cents": {**CENTS, "nullable": True, "description":
+                                   "Below price_cents; null ends the promotion and clears "
+                                   "its dates."},
+             "promo_starts_at": {**INSTANT, "nullable": True,
+                                 "description": "With offset; null: open-ended."},
+             "promo_ends_at": {**INSTANT, "nullable": True,
+                               "description": "After the start, not past; null: open-ended."}
+             })))},
     "/webhooks/stripe": {"post": _op(
         "Stripe events (payment authorised…), verified with Stripe-Signature",
         {"200": {"description": "Event handled or ignored."}}, tag=WEBHOOKS, errors=(400,))},

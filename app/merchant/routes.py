@@ -222,3 +222,6 @@ def message(order_id: int):
         return _refused(order_id, error)
     flash(_("Message envoyé au client (%(n)s SMS).", n=sent.segments), "success")
     return _back(order_id)
+
+
+from app.merchant import catalogue  # noqa: E402,F401  the catalogue page; the product card price helper
