@@ -3,17 +3,29 @@
 The shopper's choice (the switch on every page) is kept in a cookie for a year; without
 one, the browser's Accept-Language decides. The JSON API keeps its French messages
 whatever the browser says: programs read its codes, and the contract's texts stay stable.
+Catalogues live in app/translations; `bin/translations` extracts, updates and compiles
+them, and the set-up (bin/_venv.sh) compiles them.
 """
-from flask import Flask, has_request_context, request
+import flask_babel
+from flask import Blueprint, Flask, has_request_context, redirect, request
+
+from app.redirects import same_site
 
 LANGUAGES = ("fr", "en")
 DEFAULT = "fr"
 COOKIE = "lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 
+bp = Blueprint("i18n", __name__)
+
+
+def N_(text: str) -> str:
+    """Marks a text for the catalogue where it is defined; it is translated where shown."""
+    return text
+
 
 def select_locale() -> str:
-    # Outside a request (CLI, jobs, services under test) and in the API: French.
+    # Outside a request (CLI, jobs, services called directly) and in the API: French.
     if not has_request_context() or request.path.startswith("/api/"):
         return DEFAULT
     chosen = request.cookies.get(COOKIE)
@@ -22,7 +34,20 @@ def select_locale() -> str:
     return request.accept_languages.best_match(LANGUAGES, default=DEFAULT)
 
 
+@bp.get("/langue/<code>")
+def switch(code: str):
+    """A plain link (works without JS, from any page): remember the choice, go back."""
+    response = redirect(same_site(request.args.get("next"), "/"))
+    if code in LANGUAGES:
+        response.set_cookie(COOKIE, code, max_age=COOKIE_MAX_AGE, samesite="Lax",
+                            httponly=True, secure=request.is_secure)
+    return response
+
+
 def init_app(app: Flask, babel) -> None:
-    """Catalogues in app/translations (compiled by the set-up: bin/_venv.sh)."""
     babel.init_app(app, default_locale=DEFAULT, default_timezone=app.config["TIMEZONE"],
                    locale_selector=select_locale)
+    app.register_blueprint(bp)
+    # Flask-Babel keeps the locale on the app context, which a request shares with an
+    # already active one (tests, CLI): each request reads its own cookie again.
+    app.before_request(flask_babel.refresh)

@@ -1,8 +1,11 @@
-"""Jinja filters and globals: money in euros, times in the town's time zone, in French."""
+"""Jinja filters and globals: money in euros, times in the town's time zone, in the page's
+language ("12,50 €", "samedi 28 novembre à 17:30" / "€12.50", "Saturday 28 November at
+17:30"). The plain functions below stay French: services write them into stored notes."""
+from babel.dates import format_date, get_day_names
+from babel.numbers import format_currency
 from flask import Flask, has_request_context
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext as _
 
-from app.money import euros
 from app.timeutil import local
 
 DAY_NAMES = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
@@ -24,9 +27,33 @@ def when_label(dt) -> str:
     return f"{day_label(dt)} à {hhmm(dt)}"
 
 
+def _locale():
+    return get_locale() if has_request_context() else "fr"
+
+
+def page_euros(cents: int) -> str:
+    """Cents in the page's language: '12,50\u00a0€' in French, '€12.50' in English."""
+    return format_currency(cents / 100, "EUR", locale=_locale())
+
+
+def page_day_label(value) -> str:
+    day = local(value).date() if hasattr(value, "hour") else value
+    return format_date(day, "EEEE d MMMM", locale=_locale())
+
+
+def page_when_label(dt) -> str:
+    return _("%(day)s à %(time)s", day=page_day_label(dt), time=hhmm(dt))
+
+
+def weekday_name(weekday: int) -> str:
+    """0 = Monday, as date.weekday(): 'lundi' / 'Monday'."""
+    return get_day_names("wide", locale=_locale())[weekday]
+
+
 def register_templating(app: Flask) -> None:
-    app.jinja_env.filters.update(euros=euros, hhmm=hhmm, day_label=day_label,
-                                 when_label=when_label)
+    # 24-hour times in both languages: the town's shops post their hours that way.
+    app.jinja_env.filters.update(euros=page_euros, hhmm=hhmm, day_label=page_day_label,
+                                 when_label=page_when_label, weekday_name=weekday_name)
 
     @app.context_processor
     def town():

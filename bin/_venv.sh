@@ -18,3 +18,7 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ]; then
   .venv/bin/python -m pip install --quiet -r "$requirements"
   echo "$digest" > "$stamp"
 fi
+# The translation catalogues are compiled here, from the .po files the repository holds.
+for po in app/translations/*/LC_MESSAGES/messages.po; do
+  [ "${po%.po}.mo" -nt "$po" ] || .venv/bin/pybabel compile -d app/translations >/dev/null
+done

@@ -17,6 +17,20 @@ from app.extensions import db
 from config import TestConfig, database_url
 
 PG_ADMIN_URL = os.environ.get("COMPTOIR_TEST_POSTGRES")
+
+
+def pytest_configure(config):
+    """The English pages need the compiled catalogue; bin/test compiles it, and so does a
+    plain `pytest` when a .po is newer than its .mo."""
+    from pathlib import Path
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    for po in Path(__file__).resolve().parents[1].glob("app/translations/*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as source, mo.open("wb") as target:
+                write_mo(target, read_po(source))
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_ADMIN_URL else [])
 
 

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from app.database import for_update, transaction
 from app.extensions import db
+from app.i18n import N_
 from app.ledger.refunds import process_refunds
 from app.notify import texts
 from app.notify.models import WITHDRAWN, SmsMessage, SmsOptOut
@@ -65,9 +66,9 @@ def _release_no_show(order_id: int, now: datetime) -> int:
         db.session.refresh(order)
         if order.status == PLACED:
             transition(order, CANCELLED, actor="system", now=now,
-                       note="non confirmée par la boutique à temps")
+                       note=N_("non confirmée par la boutique à temps"))
         elif order.status in (CONFIRMED, READY):
-            transition(order, NO_SHOW, actor="system", now=now, note="non retirée")
+            transition(order, NO_SHOW, actor="system", now=now, note=N_("non retirée"))
         else:
             return 0
     return 1
@@ -147,8 +148,8 @@ def _settle_lapsing(checkout_id: int, now: datetime) -> int:
                        if order.status in (PLACED, CONFIRMED, READY)]
         for order in open_orders:
             transition(order, CANCELLED, actor="system", now=now,
-                       note="autorisation bancaire arrivée à échéance : commande annulée, "
-                            "rien n'est débité pour elle")
+                       note=N_("autorisation bancaire arrivée à échéance : commande "
+                               "annulée, rien n'est débité pour elle"))
     return 1 if open_orders else 0
 
 

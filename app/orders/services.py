@@ -17,6 +17,7 @@ from app.catalog.services import mark_sold_out
 from app.database import for_update, transaction
 from app.errors import Conflict, Invalid, NotFound, PaymentDeclined
 from app.extensions import db
+from app.i18n import N_
 from app.notify import texts
 from app.notify.models import SmsMessage
 from app.notify.services import queue_sms, withdraw_queued
@@ -176,7 +177,7 @@ def place_authorized(checkout_id: int, *, provider_ref: str | None, amount_cents
             for order in checkout.orders:
                 if order.status == PENDING_PAYMENT:
                     transition(order, PLACED, actor=SHOPPER, now=now,
-                               note="paiement autorisé")
+                               note=N_("paiement autorisé"))
         # Every order may have ended already (expired, or cancelled before payment): then
         # the authorisation is released at once, not left hanging.
         payments.settle_if_done(checkout, now)
@@ -205,7 +206,7 @@ def _expire(checkout: Checkout, now: datetime) -> None:
     for order in checkout.orders:
         if order.status == PENDING_PAYMENT:
             transition(order, "expired", actor="system", now=now,
-                       note="délai de paiement dépassé")
+                       note=N_("délai de paiement dépassé"))
 
 
 # --- the shop's side -------------------------------------------------------------------
@@ -251,7 +252,7 @@ def confirm_lines(order_id: int, shop_id: int, confirmed: list[tuple[int, int]],
                 record_event(order, "line_short", actor=actor, now=now,
                              note=f"{line.name} : {line.confirmed_quantity}/{line.quantity}")
         if all(line.confirmed_quantity == 0 for line in order.lines):
-            transition(order, CANCELLED, actor=actor, now=now, note="articles indisponibles")
+            transition(order, CANCELLED, actor=actor, now=now, note=N_("articles indisponibles"))
         else:
             transition(order, CONFIRMED, actor=actor, now=now)
     payments.process_settlements(provider, now, checkout_id=order.checkout_id)
@@ -379,7 +380,7 @@ def cancel_by_shopper(order_id: int, token: str, *, now: datetime,
         if order.status not in (PENDING_PAYMENT, PLACED):
             raise Conflict("La boutique a déjà confirmé cette commande : appelez-la pour "
                            "l'annuler.", code="invalid_state", field="status")
-        transition(order, CANCELLED, actor=SHOPPER, now=now, note="annulée par le client")
+        transition(order, CANCELLED, actor=SHOPPER, now=now, note=N_("annulée par le client"))
     payments.process_settlements(provider, now, checkout_id=order.checkout_id)
     return order
 

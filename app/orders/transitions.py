@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from app.catalog.services import return_stock
 from app.errors import Conflict
 from app.extensions import db
+from app.i18n import N_
 from app.notify import texts
 from app.notify.models import SmsMessage
 from app.notify.services import queue_sms, withdraw_queued
@@ -28,10 +29,11 @@ ALLOWED = {
     READY: {COLLECTED, CANCELLED, NO_SHOW},
 }
 
+# French, as services write them into messages; pages translate them where shown.
 STATE_LABELS = {
-    PENDING_PAYMENT: "en attente de paiement", PLACED: "reçue", CONFIRMED: "confirmée",
-    READY: "prête", COLLECTED: "retirée", EXPIRED: "expirée", CANCELLED: "annulée",
-    NO_SHOW: "non retirée",
+    PENDING_PAYMENT: N_("en attente de paiement"), PLACED: N_("reçue"),
+    CONFIRMED: N_("confirmée"), READY: N_("prête"), COLLECTED: N_("retirée"),
+    EXPIRED: N_("expirée"), CANCELLED: N_("annulée"), NO_SHOW: N_("non retirée"),
 }
 
 

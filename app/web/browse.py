@@ -6,7 +6,6 @@ from app.catalog.search import search_products
 from app.errors import NotFound
 from app.pickup.services import next_bookable_slots
 from app.shops.services import get_shop, list_shops
-from app.templating import DAY_NAMES
 from app.timeutil import local_today
 from app.web.forms import SearchForm
 from app.web.routes import _page, bp
@@ -40,5 +39,5 @@ def shop(slug):
     today = local_today(now)
     return render_template(
         "web/shop.html", shop=shop, products=search_products(shop_slug=shop.slug, page=_page()),
-        page=_page(), day_names=DAY_NAMES, next_slots=next_slots,
+        page=_page(), next_slots=next_slots,
         closures=[c for c in shop.closures if c.end_date >= today])

@@ -8,6 +8,7 @@ names, or at the top of the page.
 from flask import Blueprint, request
 
 from app.phone import display_phone
+from app.redirects import same_site
 from app.web import cart
 
 bp = Blueprint("web", __name__)
@@ -27,11 +28,7 @@ def _page() -> int:
     return min(int(page), MAX_PAGE) if page.isdigit() and int(page) >= 1 else 1
 
 
-def _safe_next(target: str | None, fallback: str) -> str:
-    """Only back to a page of this site (no open redirect through the add-to-cart form)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return fallback
+_safe_next = same_site  # the shopper forms' `next` goes back to this site only
 
 
 # The pages register on bp when their modules are imported.

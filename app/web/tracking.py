@@ -6,11 +6,12 @@ from app import clock, payments_provider
 from app.errors import DomainError, NotFound
 from app.orders import services as orders
 from app.orders.models import PENDING_PAYMENT, PLACED
+from app.i18n import N_
 from app.orders.transitions import STATE_LABELS
 from app.web.forms import CancelOrderForm
 from app.web.routes import bp
 
-EVENT_LABELS = {**STATE_LABELS, "line_short": "article manquant"}
+EVENT_LABELS = {**STATE_LABELS, "line_short": N_("article manquant")}
 
 
 def _tracked(token: str):
