@@ -29,6 +29,8 @@ class Config:
     TIMEZONE = os.environ.get("COMPTOIR_TIMEZONE", "Europe/Paris")
     # Links in SMS must be absolute; requests are not around when the outbox is filled.
     PUBLIC_URL = os.environ.get("COMPTOIR_PUBLIC_URL", "http://127.0.0.1:5000")
+    # How often an open tracking page asks for its order's state (seconds).
+    TRACKING_POLL_SECONDS = 15
     PAYMENTS = os.environ.get("COMPTOIR_PAYMENTS", "offline")
     SMS = os.environ.get("COMPTOIR_SMS", "log")
     STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY")

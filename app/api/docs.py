@@ -277,7 +277,11 @@ PATHS = {
             ["lines"])), errors=(400, 401, 403, 404, 409, 422)),
     "/merchant/orders/{id}/ready": _merchant_action("Prepared, waiting at the counter"),
     "/merchant/orders/{id}/collect": _merchant_action(
-        "Handed over: the confirmed amount is captured, once"),
+        "Handed over: the confirmed amount is captured, once",
+        body=_body(_obj({"pickup_code": {**TEXT, "description": "The code the shopper "
+                                         "shows; checked when given (422 "
+                                         "wrong_pickup_code)."}}), required=False),
+        errors=(401, 403, 404, 409, 422)),
     "/merchant/orders/{id}/cancel": _merchant_action(
         "Cancel; the shopper is told and never charged",
         body=_body(_obj({"reason": {"type": "string", "maxLength": 300}}, ["reason"])),

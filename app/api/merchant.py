@@ -83,7 +83,13 @@ def ready_order(order_id):
 @bp.post(f"/merchant/orders/<{ID}:order_id>/collect")
 def collect_order(order_id):
     shop_id = _merchant().shop_id
-    collected = orders.collect(order_id, shop_id, now=clock(), provider=payments_provider())
+    # The contract's call has no body; a till that scanned the shopper's code sends it.
+    body = request.get_json(silent=True)
+    code = body.get("pickup_code") if isinstance(body, dict) else None
+    if code is not None and not isinstance(code, str):
+        raise Invalid("pickup_code doit être une chaîne de chiffres.", field="pickup_code")
+    collected = orders.collect(order_id, shop_id, now=clock(), provider=payments_provider(),
+                               pickup_code=code)
     return jsonify(merchant_order_json(collected))
 
 

@@ -134,9 +134,10 @@ def ready(order_id: int):
 @bp.post("/commandes/<int:order_id>/remise")
 def collect(order_id: int):
     already = _order_or_404(order_id).status == COLLECTED
+    code = (request.form.get("pickup_code") or "").strip() or None  # empty: checked by eye
     try:
         order = orders.collect(order_id, current_user.shop_id, now=clock(),
-                               provider=payments_provider())
+                               provider=payments_provider(), pickup_code=code)
     except DomainError as error:
         return _refused(order_id, error)
     if already:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 import sqlalchemy.orm as so
 from sqlalchemy.exc import IntegrityError
 
@@ -267,11 +268,16 @@ def mark_ready(order_id: int, shop_id: int, *, now: datetime) -> Order:
     return order
 
 
-def collect(order_id: int, shop_id: int, *, now: datetime, provider: PaymentProvider) -> Order:
-    """Handed over: the confirmed amount is captured once, however often this is pressed."""
+def collect(order_id: int, shop_id: int, *, now: datetime, provider: PaymentProvider,
+            pickup_code: str | None = None) -> Order:
+    """Handed over: the confirmed amount is captured once, however often this is pressed.
+    A pickup code, when the shop types or scans it, must be the order's."""
     with transaction():
         order = lock_order(order_id, shop_id)
         if order.status != COLLECTED:
+            if pickup_code is not None and pickup_code.strip() != order.pickup_code:
+                raise Invalid(_("Code de retrait incorrect : ce n'est pas celui de cette "
+                                "commande."), field="pickup_code", code="wrong_pickup_code")
             transition(order, COLLECTED, actor=shop_actor(shop_id), now=now)
     payments.process_settlements(provider, now, checkout_id=order.checkout_id)
     return order

@@ -1,13 +1,18 @@
-"""The order's tracking page, reached by its secret token, and its cancel button."""
-from flask import abort, flash, redirect, render_template, url_for
+"""The order's tracking page, reached by its secret token: its state kept current by the
+page itself (a small JSON it polls), the pickup code and its QR code, the way to the shop,
+the pickup in a calendar, and the cancel button."""
+from flask import (Response, abort, current_app, flash, jsonify, redirect, render_template,
+                   url_for)
 from flask_babel import gettext as _
 
 from app import clock, payments_provider
 from app.errors import DomainError, NotFound
-from app.orders import services as orders
-from app.orders.models import PENDING_PAYMENT, PLACED
 from app.i18n import N_
+from app.orders import pickup_pass
+from app.orders import services as orders
+from app.orders.models import ENDED_STATES, PENDING_PAYMENT, PLACED
 from app.orders.transitions import STATE_LABELS
+from app.templating import page_when_label
 from app.web.forms import CancelOrderForm
 from app.web.routes import bp
 
@@ -21,14 +26,49 @@ def _tracked(token: str):
         abort(404)
 
 
+def _cancellable(order) -> bool:
+    # Shown while the service would accept it; cancel_by_shopper still has the last word.
+    return order.status in (PENDING_PAYMENT, PLACED)
+
+
 @bp.get("/suivi/<token>")
 def tracking(token):
     order = _tracked(token)
-    # Shown while the service would accept it; cancel_by_shopper still has the last word.
-    cancellable = order.status in (PENDING_PAYMENT, PLACED)
+    public_url = current_app.config["PUBLIC_URL"]
     return render_template("web/tracking.html", order=order, labels=STATE_LABELS,
-                           event_labels=EVENT_LABELS, cancellable=cancellable,
-                           cancel_form=CancelOrderForm())
+                           event_labels=EVENT_LABELS, cancellable=_cancellable(order),
+                           cancel_form=CancelOrderForm(), ended=order.status in ENDED_STATES,
+                           qr_svg=pickup_pass.qr_svg(order, public_url),
+                           map_url=pickup_pass.map_url(order.shop.address or order.shop.name),
+                           poll_seconds=current_app.config["TRACKING_POLL_SECONDS"])
+
+
+@bp.get("/suivi/<token>/etat")
+def tracking_state(token):
+    """What the open page needs to redraw itself; never cached (the state moves)."""
+    order = _tracked(token)
+    events = [{"label": _(EVENT_LABELS.get(e.type, e.type)).capitalize(),
+               "note": _(e.note) if e.note else None, "at": page_when_label(e.at)}
+              for e in order.events]
+    response = jsonify(status=order.status, label=_(STATE_LABELS[order.status]),
+                       cancellable=_cancellable(order), ended=order.status in ENDED_STATES,
+                       events=events, version=f"{order.status}:{len(events)}")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/suivi/<token>/retrait.ics")
+def tracking_calendar(token):
+    order = _tracked(token)
+    if order.status in ENDED_STATES:
+        abort(404)
+    tracking_url = url_for(".tracking", token=token, _external=True)
+    body = pickup_pass.calendar_event(
+        order, now=clock(), summary=_("Retrait chez %(shop)s", shop=order.shop.name),
+        description=_("Code de retrait : %(code)s. Suivi : %(url)s", code=order.pickup_code,
+                      url=tracking_url))
+    return Response(body, mimetype="text/calendar", headers={
+        "Content-Disposition": f'attachment; filename="retrait-{order.id}.ics"'})
 
 
 @bp.post("/suivi/<token>/annuler")
