@@ -1,5 +1,6 @@
 """Settings, read from the environment (see ../shared/api-v1.md, "Running")."""
 import os
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -29,6 +30,8 @@ class Config:
     TIMEZONE = os.environ.get("COMPTOIR_TIMEZONE", "Europe/Paris")
     # Links in SMS must be absolute; requests are not around when the outbox is filled.
     PUBLIC_URL = os.environ.get("COMPTOIR_PUBLIC_URL", "http://127.0.0.1:5000")
+    # How long a basket survives a closed tab and browser (the session cookie's life).
+    PERMANENT_SESSION_LIFETIME = timedelta(days=30)
     # How often an open tracking page asks for its order's state (seconds).
     TRACKING_POLL_SECONDS = 15
     PAYMENTS = os.environ.get("COMPTOIR_PAYMENTS", "offline")

@@ -78,6 +78,41 @@ def next_bookable_slots(shop: Shop, now: datetime, *, days: int = 7) -> list[tup
     return found
 
 
+COMMON_WINDOW_SPAN = timedelta(minutes=30)
+
+
+@dataclass
+class CommonWindow:
+    """One trip for the whole basket: a slot at every shop, all within a short span."""
+    start: datetime
+    end: datetime
+    slots: dict[int, datetime]  # shop id -> the chosen slot's start
+
+
+def common_window(slots_by_shop: dict[int, list[tuple[date, list[Slot]]]], *,
+                  span: timedelta = COMMON_WINDOW_SPAN) -> CommonWindow | None:
+    """The earliest window where every shop of the basket offers a slot starting within
+    `span` of the first: "tout récupérer entre 17:30 et 18:00". None with fewer than two
+    shops, or when their offered slots never come that close."""
+    if len(slots_by_shop) < 2:
+        return None
+    starts = {shop_id: sorted(slot.start for _, slots in days for slot in slots)
+              for shop_id, days in slots_by_shop.items()}
+    ends = {(shop_id, slot.start): slot.end for shop_id, days in slots_by_shop.items()
+            for _, slots in days for slot in slots}
+    for first in sorted({start for shop_starts in starts.values() for start in shop_starts}):
+        chosen = {}
+        for shop_id, shop_starts in starts.items():
+            fit = next((s for s in shop_starts if first <= s < first + span), None)
+            if fit is None:
+                break
+            chosen[shop_id] = fit
+        else:
+            end = max(ends[(shop_id, start)] for shop_id, start in chosen.items())
+            return CommonWindow(first, end, chosen)
+    return None
+
+
 def _slot_at(shop, start: datetime) -> tuple[datetime, datetime] | None:
     """The slot of the shop's grid that starts exactly at `start`, if there is one:
     the same grid as _day_slots, checked without listing the whole day."""

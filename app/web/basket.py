@@ -15,7 +15,7 @@ from app.orders.models import CHECKOUT_EXPIRED, CHECKOUT_PLACED
 from app.orders.requests import parse_checkout
 from app.payments import services as payment_services
 from app.payments.services import payment_details
-from app.pickup.services import next_bookable_slots
+from app.pickup.services import common_window, next_bookable_slots
 from app.timeutil import iso, local_today
 from app.vouchers.services import checkout_vouchers
 from app.web import cart
@@ -48,7 +48,7 @@ def add_to_cart():
 
 @bp.get("/panier", endpoint="cart")
 def show_cart():
-    return render_template("web/cart.html", view=cart.load())
+    return render_template("web/cart.html", view=cart.load(clock()))
 
 
 @bp.post("/panier/modifier")
@@ -126,7 +126,7 @@ class PageErrors:
 
 @bp.route("/commande", methods=["GET", "POST"])
 def checkout():
-    view = cart.load()
+    view = cart.load(clock())
     if view.empty:
         flash(_("Votre panier est vide."), "error")
         return redirect(url_for(".cart"))
@@ -135,8 +135,18 @@ def checkout():
         return redirect(url_for(".cart"))
     form = checkout_form([group.shop.id for group in view.groups])
     errors, status = PageErrors(), 200
+    now = clock()
+    slots = {group.shop.id: next_bookable_slots(group.shop, now, days=SLOT_DAYS)
+             for group in view.groups}
+    window = common_window(slots)
     if request.method == "GET":
         form.idempotency_key.data = _new_idempotency_key()
+    elif "use_window" in request.form:
+        # "Tout récupérer entre…" pressed: the same page, every shop's slot set to the
+        # window's (what the shopper typed is kept), nothing reserved yet.
+        if window is not None:
+            for shop_id, start in window.slots.items():
+                form[slot_field_name(shop_id)].data = iso(start)
     elif not form.validate():
         status = 422
         if form.idempotency_key.errors:  # missing or tampered with: start a fresh attempt
@@ -145,7 +155,7 @@ def checkout():
     else:
         payload = _checkout_payload(form, view)
         try:
-            result = orders.create_checkout(parse_checkout(payload), now=clock(),
+            result = orders.create_checkout(parse_checkout(payload), now=now,
                                             provider=payments_provider(), payload=payload,
                                             idempotency_key=form.idempotency_key.data)
         except DomainError as error:
@@ -156,11 +166,10 @@ def checkout():
         else:
             cart.remember_checkout(result.checkout.id)
             return redirect(url_for(".payment", checkout_id=result.checkout.id))
-    now = clock()
-    slots = {group.shop.id: next_bookable_slots(group.shop, now, days=SLOT_DAYS)
-             for group in view.groups}
     today = local_today(now)
+    hold_minutes = min(group.shop.hold_minutes for group in view.groups)
     return render_template("web/checkout.html", view=view, form=form, slots=slots,
+                           window=window, hold_minutes=hold_minutes,
                            errors=errors, today=today, tomorrow=today + timedelta(days=1),
                            iso=iso, slot_field_name=slot_field_name), status
 

@@ -36,6 +36,9 @@ def quantities() -> dict[int, int]:
 
 def _save(cart: dict[int, int]) -> None:
     session[CART_KEY] = {str(product_id): qty for product_id, qty in cart.items()}
+    # A cookie that outlives the tab and the browser (PERMANENT_SESSION_LIFETIME): the
+    # basket filled on the bus is still there in the evening.
+    session.permanent = True
 
 
 def add(product_id: int, quantity: int) -> bool:
@@ -75,6 +78,7 @@ class CartLine:
     product_id: int
     quantity: int
     product: Product | None
+    unit_price_cents: int = 0  # what a checkout made now pays (a running promotion's)
 
     @property
     def name(self) -> str:
@@ -82,7 +86,7 @@ class CartLine:
 
     @property
     def total_cents(self) -> int:
-        return self.product.price_cents * self.quantity if self.product else 0
+        return self.unit_price_cents * self.quantity if self.product else 0
 
     @property
     def problem(self) -> str | None:
@@ -126,8 +130,8 @@ class CartView:
                                          for line in group.lines)
 
 
-def load() -> CartView:
-    """The cart grouped by shop (shops by name, lines by product name)."""
+def load(now) -> CartView:
+    """The cart grouped by shop (shops by name, lines by product name), priced at `now`."""
     cart = quantities()
     products = {p.id: p for p in db.session.scalars(
         sa.select(Product).where(Product.id.in_(list(cart))))} if cart else {}
@@ -135,7 +139,8 @@ def load() -> CartView:
     orphans = []
     for product_id, quantity in cart.items():
         product = products.get(product_id)
-        line = CartLine(product_id, quantity, product)
+        line = CartLine(product_id, quantity, product,
+                        product.price_at(now) if product is not None else 0)
         if product is None:
             orphans.append(line)
             continue
