@@ -8,6 +8,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 
+from app.catalog.fulltext import include_name
+
 # Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
 naming_convention = {
     "ix": "ix_%(column_0_label)s",
@@ -18,7 +20,8 @@ naming_convention = {
 }
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=naming_convention))
-migrate = Migrate(render_as_batch=True)
+# The full-text index is not a model: Alembic compares everything else.
+migrate = Migrate(render_as_batch=True, include_name=include_name)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()

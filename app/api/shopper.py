@@ -40,6 +40,7 @@ def slots(slug):
 @bp.get("/products")
 def products():
     page = search_products(q=text_arg("q"), shop_slug=text_arg("shop", most=64) or None,
+                           category=text_arg("category", most=60) or None,
                            page=page_arg("page"))
     return jsonify(items=[product_json(p) for p in page.items], next_page=page.next_page)
 

@@ -1,10 +1,12 @@
 """The demo town: five shops open Monday to Saturday 09:00-19:00, 20+ products each."""
+from datetime import timedelta
+
 import sqlalchemy as sa
 
 from app.accounts.models import MANAGER, MERCHANT, User
 from app.catalog.models import Product
 from app.catalog.search import search_text_for
-from app.database import transaction
+from app.database import transaction, utcnow
 from app.extensions import db
 from app.shops.models import Shop
 from app.shops.services import create_shop
@@ -62,9 +64,37 @@ SHOPS = [
 ]
 
 
+# Each shop's shelves ("rayons"), by a word of the product's name; the first is the default.
+CATEGORIES = {
+    "boulangerie-martin": ["Pains", ("Viennoiseries", ("croissant", "pain au chocolat",
+                                                        "brioche", "chausson", "kouign")),
+                           ("Pâtisseries", ("tarte", "éclair", "flan", "macaron", "galette",
+                                            "financier", "cookie", "épices"))],
+    "fromagerie-du-plot": ["Fromages", ("Crèmerie", ("crème", "beurre", "yaourt", "faisselle",
+                                                      "lait", "œufs", "fromage blanc"))],
+    "boucherie-vidal": ["Boucherie", ("Charcuterie", ("pâté", "jambon", "saucisson",
+                                                       "terrine", "rillettes", "boudin", "lard",
+                                                       "andouillette", "caillette"))],
+    "primeur-des-halles": ["Légumes", ("Fruits", ("pommes golden", "poires", "bananes",
+                                                   "oranges", "citrons", "clémentines",
+                                                   "kiwis", "fraises", "myrtilles"))],
+    "cave-saint-michel": ["Vins", ("Bières et cidres", ("bière", "cidre")),
+                          ("Sans alcool", ("jus", "limonade", "sirop", "eau")),
+                          ("Spiritueux", ("verveine", "pastis", "whisky", "liqueur"))],
+}
+PROMOTION_EVERY = 7      # one product in seven is on promotion, so the demo shows some
+PROMOTION_PERCENT = 20
+
+
+def _category(slug: str, product_name: str) -> str:
+    default, *shelves = CATEGORIES[slug]
+    lowered = product_name.lower()
+    return next((name for name, words in shelves if any(w in lowered for w in words)), default)
+
+
 def seed_demo() -> list[tuple[str, str, str]]:
     """Idempotent: run twice, the town is still there once. Returns (role, email, shop)."""
-    accounts = []
+    accounts, now = [], utcnow()
     for index, (slug, name, address, phone, products) in enumerate(SHOPS):
         shop = db.session.scalar(sa.select(Shop).where(Shop.slug == slug))
         if shop is None:
@@ -72,9 +102,15 @@ def seed_demo() -> list[tuple[str, str, str]]:
                                phone=phone, slot_minutes=15, seats_per_slot=4, prep_minutes=60)
             with transaction():
                 for j, (product_name, price) in enumerate(products):
+                    on_promotion = j % PROMOTION_EVERY == index % PROMOTION_EVERY
                     db.session.add(Product(
                         shop_id=shop.id, name=product_name, price_cents=price,
                         stock=5 + (j * 7 + index * 3) % 40, sku=f"{slug[:4].upper()}-{j + 1:03d}",
+                        category=_category(slug, product_name),
+                        promo_price_cents=price * (100 - PROMOTION_PERCENT) // 100
+                        if on_promotion else None,
+                        promo_starts_at=now if on_promotion else None,
+                        promo_ends_at=now + timedelta(days=7) if on_promotion else None,
                         search_text=search_text_for(product_name)))
         email = f"{slug}@demo.comptoir.fr"
         _ensure_user(email, MERCHANT, shop.id)

@@ -2,7 +2,7 @@
 from flask import abort, render_template, request
 
 from app import clock
-from app.catalog.search import search_products
+from app.catalog.search import categories, search_products
 from app.errors import NotFound
 from app.pickup.services import next_bookable_slots
 from app.shops.services import get_shop, list_shops
@@ -21,10 +21,15 @@ def home():
 @bp.get("/recherche")
 def search():
     form = SearchForm(request.args)
-    q = form.q.data if form.validate() and form.q.data else ""
-    results = search_products(q=q, page=_page()) if q.strip() else None
+    valid = form.validate()
+    q = form.q.data if valid and form.q.data else ""
+    shop_slug = (form.shop.data or None) if valid else None
+    category = (form.category.data or None) if valid else None
+    searched = bool(q.strip() or shop_slug or category)
+    results = (search_products(q=q, shop_slug=shop_slug, category=category, page=_page())
+               if searched else None)
     return render_template("web/search.html", search=form, q=q, results=results,
-                           page=_page())
+                           page=_page(), shops=list_shops(), categories=categories())
 
 
 @bp.get("/boutiques/<slug>")

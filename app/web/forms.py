@@ -30,6 +30,9 @@ class SearchForm(FlaskForm):
     q = SearchField(_l("Rechercher un produit"), validators=[Length(max=100)],
                     render_kw={"placeholder": _l("pâté, baguette, miel…"),
                                "data-testid": "search-input"})
+    # Filters: any value is only compared with what exists, so no choice list is enforced.
+    shop = StringField(_l("Boutique"), validators=[Length(max=64)])
+    category = StringField(_l("Rayon"), validators=[Length(max=60)])
 
 
 class AddToCartForm(FlaskForm):

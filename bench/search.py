@@ -1,0 +1,169 @@
+"""Town-wide search on a big town: the search service and the API against the bare
+full-text SQL on the same data.
+
+    python bench/search.py [--db sqlite|postgresql] [--shops 250] [--products 2000]
+                           [--rounds 3] [--small]
+
+Builds a throw-away database (as bench/checkout.py does) with --shops x --products
+products (default 250 x 2,000 = 500,000, names made from French word lists), then times
+about 50 realistic queries (accents missing, plurals, prefixes, two words, shop and
+category filters), each run --rounds times, in the same run and on the same database:
+
+  (a) bare SQL: the full-text match alone, ranked, first page (FTS5 MATCH / the French
+      tsquery against the GIN index);
+  (b) service: app.catalog.search.search_products, the page's and the API's query, with
+      the active-shop and active-product rules and the filters;
+  (c) API: GET /api/v1/products?q= through the Flask test client (JSON included).
+
+Prints p50/p95 per path and `ratio bare/service (p95): X.XX` (the target is >= 0.5: the
+service at most twice the bare query). --small: 20 x 500 for a quick run.
+"""
+import argparse
+import logging
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from checkout import temporary_database  # noqa: E402  the same throw-away databases
+
+KINDS = ["Pain", "Baguette", "Brioche", "Tarte", "Pâté", "Terrine", "Saucisson", "Fromage",
+         "Tomme", "Confiture", "Miel", "Jus", "Bière", "Vin", "Cidre", "Yaourt", "Biscuit",
+         "Galette", "Lentilles", "Pommes", "Poires", "Jambon", "Rillettes", "Chocolat"]
+QUALITIES = ["de campagne", "aux noix", "d'épeautre", "de seigle", "aux myrtilles",
+             "fermier", "artisanal", "du Velay", "d'Auvergne", "bio", "aux olives",
+             "à l'ancienne", "de montagne", "au poivre", "aux herbes", "fumé", "doux",
+             "aux châtaignes", "de pays", "maison"]
+SIZES = ["", "(250 g)", "(500 g)", "(1 kg)", "(75 cl)", "(6)", "(part)"]
+CATEGORIES = ["Épicerie", "Boulangerie", "Crèmerie", "Boucherie", "Cave", "Primeur"]
+QUERIES = ["pate", "pâté campagne", "baguettes", "bag", "pain epeautre", "PAIN SEIGLE",
+           "tarte myrtille", "miel", "miels de montagne", "confitures", "fromage fermier",
+           "tomme auvergne", "saucisson", "saucissons poivre", "biere", "bieres du velay",
+           "vin", "cidre artisanal", "yaourt bio", "biscuits", "galette", "lentilles",
+           "pommes", "poire", "jambon fume", "rillettes", "chocolat", "chocolats noix",
+           "brioche", "terrine herbes", "jus pommes", "jus", "pain", "noix", "olives",
+           "ancienne", "maison", "doux", "chataignes", "pays", "tarte", "fromages",
+           "cidre", "velay", "auvergne", "montagne", "campagne", "fermier bio", "seigle",
+           "epeautre"]
+FILTERED = [("pain", "shop"), ("fromage", "category"), ("vin", "category"),
+            ("miel", "shop")]
+
+
+def build(shops: int, per_shop: int) -> None:
+    from app.catalog.search import search_text_for
+    from app.extensions import db
+    from app.shops.services import create_shop
+
+    rng = random.Random(42)
+    products = db.metadata.tables["products"]
+    for s in range(shops):
+        shop = create_shop(slug=f"shop-{s:03d}", name=f"Commerce {s:03d}")
+        rows = []
+        for j in range(per_shop):
+            name = " ".join(filter(None, (rng.choice(KINDS), rng.choice(QUALITIES),
+                                          rng.choice(SIZES))))
+            rows.append({"shop_id": shop.id, "name": name, "search_text": search_text_for(name),
+                         "description": "", "price_cents": rng.randint(50, 5000),
+                         "stock": rng.randint(0, 50), "active": rng.random() > 0.02,
+                         "category": rng.choice(CATEGORIES), "sku": None,
+                         "promo_price_cents": None, "promo_starts_at": None,
+                         "promo_ends_at": None})
+        db.session.execute(products.insert(), rows)
+        db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(db.text("ANALYZE products"))
+        db.session.commit()
+
+
+def bare_sql(dialect: str, words: list[str]):
+    """The full-text match alone, ranked, first page: what any search must at least do."""
+    from app.catalog import fulltext
+    from app.extensions import db
+    if dialect == "postgresql":
+        sql = db.text(f"SELECT id FROM products WHERE {fulltext.PG_VECTOR} @@ "
+                      "to_tsquery('french', :q) ORDER BY ts_rank("
+                      f"{fulltext.PG_VECTOR}, to_tsquery('french', :q)) DESC LIMIT 25")
+        return lambda: db.session.execute(sql, {"q": fulltext.tsquery(words)}).all()
+    sql = db.text("SELECT rowid FROM products_fts WHERE products_fts MATCH :q "
+                  "ORDER BY rank LIMIT 25")
+    return lambda: db.session.execute(sql, {"q": fulltext.fts5_query(words)}).all()
+
+
+def timed(call, rounds: int) -> list[float]:
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def p(values: list[float], pct: int) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[pct - 1]
+
+
+def run(uri: str, shops: int, per_shop: int, rounds: int) -> dict[str, list[float]]:
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from app.catalog import fulltext
+    from app.catalog.search import fold, search_products
+    from app.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "TESTING": True})
+    logging.disable(logging.INFO)
+    times = {"bare SQL": [], "service": [], "API": []}
+    with app.app_context():
+        upgrade()
+        started = time.perf_counter()
+        build(shops, per_shop)
+        print(f"built {shops * per_shop:,} products in {time.perf_counter() - started:.0f} s")
+        dialect = db.engine.dialect.name
+        client = app.test_client()
+        queries = [(q, {}) for q in QUERIES] + [
+            (q, {"shop_slug": "shop-007"} if kind == "shop" else {"category": "Crèmerie"})
+            for q, kind in FILTERED]
+        for q, filters in queries:  # warm-up
+            search_products(q=q, **filters)
+            bare_sql(dialect, fulltext.words(fold(q)))()
+        db.session.remove()
+        for q, filters in queries:
+            words = fulltext.words(fold(q))
+            times["bare SQL"] += timed(bare_sql(dialect, words), rounds)
+            times["service"] += timed(lambda: search_products(q=q, **filters), rounds)
+            args = {"q": q, **({"shop": filters["shop_slug"]} if "shop_slug" in filters
+                               else {"category": filters["category"]} if filters else {})}
+            times["API"] += timed(lambda: client.get("/api/v1/products", query_string=args),
+                                  rounds)
+            db.session.remove()
+        db.session.remove()
+        db.engine.dispose()
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--shops", type=int, default=250)
+    parser.add_argument("--products", type=int, default=2000, help="per shop")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--small", action="store_true", help="20 shops x 500 products")
+    args = parser.parse_args()
+    if args.small:
+        args.shops, args.products = 20, 500
+    with temporary_database(args.db) as uri:
+        times = run(uri, args.shops, args.products, args.rounds)
+    print(f"database: {args.db}, {args.shops} shops x {args.products} products, "
+          f"{len(QUERIES) + len(FILTERED)} queries x {args.rounds} rounds")
+    for name, values in times.items():
+        print(f"{name:>9}: p50 {p(values, 50):7.2f} ms   p95 {p(values, 95):7.2f} ms")
+    print(f"ratio bare/service (p95): {p(times['bare SQL'], 95) / p(times['service'], 95):.2f}")
+    print(f"ratio bare/API (p95): {p(times['bare SQL'], 95) / p(times['API'], 95):.2f}")
+
+
+if __name__ == "__main__":
+    main()
