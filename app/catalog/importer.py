@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.catalog.models import Product
 from app.catalog.search import search_text_for
@@ -14,6 +15,7 @@ from app.errors import Invalid
 from app.extensions import db
 from app.shops.models import Shop
 
+MAX_CATEGORY = 60  # products.category's width
 PRICE = re.compile(r"^\d{1,6}([.,]\d{1,2})?$")
 
 
@@ -30,7 +32,7 @@ def _cents(text: str) -> int:
 
 def import_products(shop: Shop, text: str) -> ImportReport:
     """Columns: name, price (euros, "2,40") or price_cents, stock, [sku], [description],
-    [active]. A row with an existing sku (or, without sku, the same name) updates it."""
+    [active], [category]. A row with an existing sku (or, without sku, the same name) updates it."""
     sample = text[:2048]
     dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample.strip() else csv.excel
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
@@ -60,6 +62,10 @@ def import_products(shop: Shop, text: str) -> ImportReport:
                 raise Invalid(f"{where} : stock entier attendu.", field="stock")
             if price > MAX_PRICE_CENTS:
                 raise Invalid(f"{where} : prix trop élevé.", field="price")
+            category = row.get("category", "")
+            if len(category) > MAX_CATEGORY:
+                raise Invalid(_("%(where)s : rayon trop long (%(most)s caractères au plus).",
+                                where=where, most=MAX_CATEGORY), field="category")
             active = row.get("active", "1").lower() not in ("0", "false", "non", "no")
             key = row.get("sku") or row["name"].lower()
             product = existing.get(key)
@@ -75,5 +81,7 @@ def import_products(shop: Shop, text: str) -> ImportReport:
             product.price_cents = price
             product.stock = int(stock_text)
             product.active = active
+            if "category" in reader.fieldnames:  # a file without the column keeps the aisles
+                product.category = category
             product.search_text = search_text_for(product.name, product.description)
     return ImportReport(created, updated)
