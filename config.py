@@ -31,7 +31,8 @@ class Config:
     # Links in SMS must be absolute; requests are not around when the outbox is filled.
     PUBLIC_URL = os.environ.get("COMPTOIR_PUBLIC_URL", "http://127.0.0.1:5000")
     # How long a basket survives a closed tab and browser (the session cookie's life).
-    PERMANENT_SESSION_LIFETIME = timedelta(days=30)
+    PERMANENT_SESSION_LIFETIME = timedelta(
+        days=int(os.environ.get("COMPTOIR_SESSION_LIFETIME_DAYS", "30")))
     # How often an open tracking page asks for its order's state (seconds).
     TRACKING_POLL_SECONDS = 15
     PAYMENTS = os.environ.get("COMPTOIR_PAYMENTS", "offline")

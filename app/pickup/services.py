@@ -1,8 +1,11 @@
 """Pickup slots: computed in the town's time zone, booked with a conditional UPDATE."""
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from typing import NamedTuple
 
 import sqlalchemy as sa
+from babel.dates import format_date
+from flask_babel import get_locale, gettext as _
 
 from app.database import built_once, dialect_insert
 from app.errors import Conflict, Invalid
@@ -79,10 +82,10 @@ def next_bookable_slots(shop: Shop, now: datetime, *, days: int = 7) -> list[tup
 
 
 COMMON_WINDOW_SPAN = timedelta(minutes=30)
+EVENING_HOUR = 17  # from then on "commandez ce soir" reads right
 
 
-@dataclass
-class CommonWindow:
+class CommonWindow(NamedTuple):
     """One trip for the whole basket: a slot at every shop, all within a short span."""
     start: datetime
     end: datetime
@@ -90,27 +93,51 @@ class CommonWindow:
 
 
 def common_window(slots_by_shop: dict[int, list[tuple[date, list[Slot]]]], *,
-                  span: timedelta = COMMON_WINDOW_SPAN) -> CommonWindow | None:
-    """The earliest window where every shop of the basket offers a slot starting within
-    `span` of the first: "tout récupérer entre 17:30 et 18:00". None with fewer than two
-    shops, or when their offered slots never come that close."""
+                  max_span: timedelta = COMMON_WINDOW_SPAN) -> CommonWindow | None:
+    """The earliest window where every shop of the basket offers a slot, on the same day,
+    all of them starting and ending within `max_span`: "tout récupérer entre 17:30 et
+    18:00". None with fewer than two shops, or when their slots never come that close."""
     if len(slots_by_shop) < 2:
         return None
-    starts = {shop_id: sorted(slot.start for _, slots in days for slot in slots)
-              for shop_id, days in slots_by_shop.items()}
-    ends = {(shop_id, slot.start): slot.end for shop_id, days in slots_by_shop.items()
-            for _, slots in days for slot in slots}
-    for first in sorted({start for shop_starts in starts.values() for start in shop_starts}):
+    offered = {shop_id: sorted((slot.start, slot.end) for _, slots in days for slot in slots)
+               for shop_id, days in slots_by_shop.items()}
+    for first in sorted({start for slots in offered.values() for start, _end in slots}):
+        limit, day = first + max_span, local(first).date()
         chosen = {}
-        for shop_id, shop_starts in starts.items():
-            fit = next((s for s in shop_starts if first <= s < first + span), None)
+        for shop_id, slots in offered.items():
+            fit = next(((s, e) for s, e in slots if first <= s and e <= limit
+                        and local(s).date() == day), None)
             if fit is None:
                 break
             chosen[shop_id] = fit
         else:
-            end = max(ends[(shop_id, start)] for shop_id, start in chosen.items())
-            return CommonWindow(first, end, chosen)
+            return CommonWindow(first, max(e for _start, e in chosen.values()),
+                                {shop_id: s for shop_id, (s, _end) in chosen.items()})
     return None
+
+
+def next_pickup_hint(first_slot: datetime, now: datetime) -> str:
+    """What the slot picker says above a shop's slots, from its earliest offered slot:
+    today's time, or after closing the day to come back ("retirez demain dès 09:00",
+    "lundi" after a Saturday evening), in the town's time."""
+    today, day, time = local_today(now), local(first_slot).date(), local(first_slot).strftime("%H:%M")
+    if day == today:
+        return _("Premier retrait aujourd'hui à %(time)s.", time=time)
+    evening = local(now).hour >= EVENING_HOUR
+    if day == today + timedelta(days=1):
+        if evening:
+            return _("Plus de retrait possible aujourd'hui : commandez ce soir, retirez demain "
+                     "dès %(time)s.", time=time)
+        return _("Plus de retrait possible aujourd'hui : retirez demain dès %(time)s.",
+                 time=time)
+    # Within the week the weekday says it ("lundi"); further on, the date.
+    when = format_date(day, "EEEE" if day - today < timedelta(days=7) else "EEEE d MMMM",
+                       locale=get_locale() or "fr")
+    if evening:
+        return _("Plus de retrait possible d'ici là : commandez ce soir, retirez %(day)s dès "
+                 "%(time)s.", day=when, time=time)
+    return _("Plus de retrait possible d'ici là : commandez maintenant, retirez %(day)s dès "
+             "%(time)s.", day=when, time=time)
 
 
 def _slot_at(shop, start: datetime) -> tuple[datetime, datetime] | None:
