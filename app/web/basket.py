@@ -15,7 +15,7 @@ from app.orders.models import CHECKOUT_EXPIRED, CHECKOUT_PLACED
 from app.orders.requests import parse_checkout
 from app.payments import services as payment_services
 from app.payments.services import payment_details
-from app.pickup.services import common_window, next_bookable_slots
+from app.pickup.services import common_window, next_bookable_slots, next_pickup_hint
 from app.timeutil import iso, local_today
 from app.vouchers.services import checkout_vouchers
 from app.web import cart
@@ -141,6 +141,10 @@ def checkout():
     window = common_window(slots)
     if request.method == "GET":
         form.idempotency_key.data = _new_idempotency_key()
+        # The earliest slot of each shop is what most shoppers take: already chosen.
+        for shop_id, days in slots.items():
+            if days:
+                form[slot_field_name(shop_id)].data = iso(days[0][1][0].start)
     elif "use_window" in request.form:
         # "Tout récupérer entre…" pressed: the same page, every shop's slot set to the
         # window's (what the shopper typed is kept), nothing reserved yet.
@@ -168,8 +172,10 @@ def checkout():
             return redirect(url_for(".payment", checkout_id=result.checkout.id))
     today = local_today(now)
     hold_minutes = min(group.shop.hold_minutes for group in view.groups)
+    hints = {shop_id: next_pickup_hint(days[0][1][0].start, now)
+             for shop_id, days in slots.items() if days}
     return render_template("web/checkout.html", view=view, form=form, slots=slots,
-                           window=window, hold_minutes=hold_minutes,
+                           window=window, hold_minutes=hold_minutes, hints=hints,
                            errors=errors, today=today, tomorrow=today + timedelta(days=1),
                            iso=iso, slot_field_name=slot_field_name), status
 
