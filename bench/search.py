@@ -4,6 +4,9 @@ full-text SQL on the same data.
     python bench/search.py [--db sqlite|postgresql] [--shops 250] [--products 2000]
                            [--rounds 3] [--small]
 
+Without --db: SQLite, then PostgreSQL too when COMPTOIR_BENCH_POSTGRES names a server
+(a fresh database is created on it and dropped afterwards).
+
 Builds a throw-away database (as bench/checkout.py does) with --shops x --products
 products (default 250 x 2,000 = 500,000, names made from French word lists), then times
 about 50 realistic queries (accents missing, plurals, prefixes, two words, shop and
@@ -13,13 +16,15 @@ category filters), each run --rounds times, in the same run and on the same data
       tsquery against the GIN index);
   (b) service: app.catalog.search.search_products, the page's and the API's query, with
       the active-shop and active-product rules and the filters;
-  (c) API: GET /api/v1/products?q= through the Flask test client (JSON included).
+  (c) API: GET /api/v1/products?q= through the Flask test client (JSON included);
+  (d) page: GET /recherche?q= through the Flask test client (HTML, filters' lists included).
 
-Prints p50/p95 per path and `ratio bare/service (p95): X.XX` (the target is >= 0.5: the
-service at most twice the bare query). --small: 20 x 500 for a quick run.
+Prints p50/p95 per path and the p95 ratios bare/service, bare/API, bare/page (the target
+is >= 0.5: ours at most twice the bare query). --small: 20 x 500 for a quick run.
 """
 import argparse
 import logging
+import os
 import random
 import statistics
 import sys
@@ -116,7 +121,7 @@ def run(uri: str, shops: int, per_shop: int, rounds: int) -> dict[str, list[floa
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "TESTING": True})
     logging.disable(logging.INFO)
-    times = {"bare SQL": [], "service": [], "API": []}
+    times = {"bare SQL": [], "service": [], "API": [], "page": []}
     with app.app_context():
         upgrade()
         started = time.perf_counter()
@@ -139,6 +144,7 @@ def run(uri: str, shops: int, per_shop: int, rounds: int) -> dict[str, list[floa
                                else {"category": filters["category"]} if filters else {})}
             times["API"] += timed(lambda: client.get("/api/v1/products", query_string=args),
                                   rounds)
+            times["page"] += timed(lambda: client.get("/recherche", query_string=args), rounds)
             db.session.remove()
         db.session.remove()
         db.engine.dispose()
@@ -147,7 +153,7 @@ def run(uri: str, shops: int, per_shop: int, rounds: int) -> dict[str, list[floa
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--db", choices=("sqlite", "postgresql"))
     parser.add_argument("--shops", type=int, default=250)
     parser.add_argument("--products", type=int, default=2000, help="per shop")
     parser.add_argument("--rounds", type=int, default=3)
@@ -155,14 +161,20 @@ def main() -> None:
     args = parser.parse_args()
     if args.small:
         args.shops, args.products = 20, 500
-    with temporary_database(args.db) as uri:
-        times = run(uri, args.shops, args.products, args.rounds)
-    print(f"database: {args.db}, {args.shops} shops x {args.products} products, "
-          f"{len(QUERIES) + len(FILTERED)} queries x {args.rounds} rounds")
-    for name, values in times.items():
-        print(f"{name:>9}: p50 {p(values, 50):7.2f} ms   p95 {p(values, 95):7.2f} ms")
-    print(f"ratio bare/service (p95): {p(times['bare SQL'], 95) / p(times['service'], 95):.2f}")
-    print(f"ratio bare/API (p95): {p(times['bare SQL'], 95) / p(times['API'], 95):.2f}")
+    bench_pg = os.environ.get("COMPTOIR_BENCH_POSTGRES")
+    if bench_pg:  # temporary_database creates its database on this server
+        os.environ["COMPTOIR_TEST_POSTGRES"] = bench_pg
+    kinds = [args.db] if args.db else ["sqlite"] + (["postgresql"] if bench_pg else [])
+    for kind in kinds:
+        with temporary_database(kind) as uri:
+            times = run(uri, args.shops, args.products, args.rounds)
+        print(f"database: {kind}, {args.shops} shops x {args.products} products, "
+              f"{len(QUERIES) + len(FILTERED)} queries x {args.rounds} rounds")
+        for name, values in times.items():
+            print(f"{name:>9}: p50 {p(values, 50):7.2f} ms   p95 {p(values, 95):7.2f} ms")
+        for ours in ("service", "API", "page"):
+            ratio = p(times["bare SQL"], 95) / p(times[ours], 95)
+            print(f"ratio bare/{ours} (p95): {ratio:.2f}")
 
 
 if __name__ == "__main__":
