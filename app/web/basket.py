@@ -126,6 +126,12 @@ class PageErrors:
 
 @bp.route("/commande", methods=["GET", "POST"])
 def checkout():
+    removing = request.method == "POST" and (request.form.get("remove_line") or "").isdigit()
+    if removing:
+        # "Retirer cet article" on a line that sold out meanwhile (CSRF checked by then):
+        # the same page without it, what was typed kept, to validate again.
+        cart.remove([int(request.form["remove_line"])])
+        flash(_("Article retiré du panier."), "success")
     view = cart.load(clock())
     if view.empty:
         flash(_("Votre panier est vide."), "error")
@@ -145,6 +151,8 @@ def checkout():
         for shop_id, days in slots.items():
             if days:
                 form[slot_field_name(shop_id)].data = iso(days[0][1][0].start)
+    elif removing:
+        pass  # nothing to validate: the page again, without that line
     elif "use_window" in request.form:
         # "Tout récupérer entre…" pressed: the same page, every shop's slot set to the
         # window's (what the shopper typed is kept), nothing reserved yet.
