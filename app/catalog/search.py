@@ -57,9 +57,22 @@ def search_products(*, q: str = "", shop_slug: str | None = None, category: str 
 
 
 def categories(shop_slug: str | None = None) -> list[str]:
-    """The categories that active products carry, for the search filter."""
-    query = (sa.select(Product.category).distinct().join(Product.shop)
-             .where(Product.active.is_(True), Shop.active.is_(True), Product.category != ""))
+    """The categories that active products of active shops carry, for the search filter.
+    A town has a handful of aisles and hundreds of thousands of products: the aisles are
+    walked on the category index one by one (a loose index scan, each step a MIN), and
+    each is kept if one product on sale carries it, instead of a DISTINCT over them all."""
+    products = Product.__table__
+    later = products.alias("later")
+    aisles = (sa.select(sa.func.min(products.c.category).label("category"))
+              .where(products.c.category > "").cte("aisles", recursive=True))
+    following = (sa.select(sa.func.min(later.c.category))
+                 .where(later.c.category > aisles.c.category).scalar_subquery())
+    aisles = aisles.union_all(sa.select(following).where(aisles.c.category.is_not(None)))
+    on_sale = (sa.select(Product.id).join(Product.shop)
+               .where(Product.category == aisles.c.category, Product.active.is_(True),
+                      Shop.active.is_(True)))
     if shop_slug:
-        query = query.where(Shop.slug == shop_slug)
+        on_sale = on_sale.where(Shop.slug == shop_slug)
+    query = sa.select(aisles.c.category).where(aisles.c.category.is_not(None),
+                                               on_sale.exists())
     return sorted(db.session.scalars(query), key=str.lower)
