@@ -56,7 +56,7 @@ def _order_or_404(order_id: int):
 
 
 def _render_order(order, *, confirm=None, cancel=None, refund=None, message=None,
-                  slot=None, status=200):
+                  slot=None, handover=None, status=200):
     actions = services.allowed_actions(order)
     money = order_money(order) if order.status == COLLECTED else None
     return render_template(
@@ -76,7 +76,15 @@ def _render_order(order, *, confirm=None, cancel=None, refund=None, message=None
         queue_day=local(order.slot_start).date(), money=money,
         refund_form=refund or (refund_form(money, formdata=None) if money else None),
         refund_field=refund_field_name,
-        refund_action=url_for("merchant.refund", order_id=order.id)), status
+        refund_action=url_for("merchant.refund", order_id=order.id),
+        handover=handover or _handover_typed(request.args.get("code"), False)), status
+
+
+def _handover_typed(code: str | None, without_code: bool, error: str | None = None) -> dict:
+    """The collect form as typed (or as the shopper's QR code filled it through ?code=)."""
+    code = (code or "").strip()
+    return {"code": code if code.isdigit() and len(code) <= 8 else "",
+            "without_code": without_code, "error": error}
 
 
 def _back(order_id: int):
@@ -133,11 +141,24 @@ def ready(order_id: int):
 
 @bp.post("/commandes/<int:order_id>/remise")
 def collect(order_id: int):
-    already = _order_or_404(order_id).status == COLLECTED
-    code = (request.form.get("pickup_code") or "").strip() or None  # empty: checked by eye
+    order = _order_or_404(order_id)
+    already = order.status == COLLECTED
+    code = (request.form.get("pickup_code") or "").strip() or None
+    without_code = request.form.get("without_code") == "1"
+    if code is None and not without_code and not already:
+        # The code is what tells the shop it is handing over to the right person.
+        return _render_order(order, status=422, handover=_handover_typed(None, False, _(
+            "Saisissez le code de retrait du client, ou cochez la case si vous avez vérifié "
+            "son identité.")))
     try:
         order = orders.collect(order_id, current_user.shop_id, now=clock(),
-                               provider=payments_provider(), pickup_code=code)
+                               provider=payments_provider(), pickup_code=code,
+                               without_code=without_code)
+    except Invalid as error:
+        if error.field != "pickup_code":
+            return _refused(order_id, error)
+        return _render_order(order, status=422,
+                             handover=_handover_typed(code, without_code, error.message))
     except DomainError as error:
         return _refused(order_id, error)
     if already:

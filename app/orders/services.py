@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 import sqlalchemy.orm as so
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from app.catalog.services import mark_sold_out
@@ -63,7 +63,7 @@ def _replay(key: str, request_hash: str) -> CheckoutResult | None:
     if existing is None:
         return None
     if existing.request_hash != request_hash:
-        raise Conflict("Cette clé d'idempotence a déjà servi pour une autre demande.",
+        raise Conflict(_("Cette clé d'idempotence a déjà servi pour une autre demande."),
                        field="Idempotency-Key", code="idempotency_key_reused")
     return CheckoutResult(existing.id, replayed=True)
 
@@ -95,7 +95,7 @@ def create_checkout(request: CheckoutRequest, *, now: datetime, provider: Paymen
 def get_checkout(checkout_id: int) -> Checkout:
     checkout = db.session.get(Checkout, checkout_id)
     if checkout is None:
-        raise NotFound("Panier introuvable.")
+        raise NotFound(_("Panier introuvable."))
     return checkout
 
 
@@ -103,7 +103,7 @@ def _lock_checkout(checkout_id: int) -> Checkout:
     checkout = db.session.scalar(for_update(sa.select(Checkout)
                                             .where(Checkout.id == checkout_id)))
     if checkout is None:
-        raise NotFound("Panier introuvable.")
+        raise NotFound(_("Panier introuvable."))
     db.session.refresh(checkout)
     return checkout
 
@@ -117,16 +117,16 @@ def pay_checkout(checkout_id: int, method: str, *, now: datetime,
         if checkout.status == CHECKOUT_PLACED:
             return checkout
         if checkout.status == CHECKOUT_EXPIRED or now >= checkout.hold_expires_at:
-            raise Conflict("Le délai de réservation est dépassé : refaites votre panier.",
+            raise Conflict(_("Le délai de réservation est dépassé : refaites votre panier."),
                            code="hold_expired")
         if not any(order.status == PENDING_PAYMENT for order in checkout.orders):
-            raise Conflict("Plus rien à payer dans ce panier.", code="invalid_state")
+            raise Conflict(_("Plus rien à payer dans ce panier."), code="invalid_state")
         amount = payments.card_due_cents(checkout)
         if amount == 0:  # the vouchers cover it all: no card, nothing to ask a bank
             result, authorized_by = ProviderResult(ok=True), payments.VOUCHER_ONLY
         else:
             if provider.name == "offline" and method not in OFFLINE_METHODS:
-                raise Invalid("Moyen de paiement inconnu.", field="payment_method",
+                raise Invalid(_("Moyen de paiement inconnu."), field="payment_method",
                               code="invalid_payment_method")
             result, authorized_by = provider.authorize(
                 checkout_id=checkout.id, amount_cents=amount, method=method,
@@ -134,7 +134,7 @@ def pay_checkout(checkout_id: int, method: str, *, now: datetime,
         if not result.ok:
             payments.record_authorization(checkout, amount, result, provider.name, now)
     if not result.ok:  # the declined attempt is on record; the hold runs on
-        raise PaymentDeclined("Paiement refusé par la banque. Essayez une autre carte.",
+        raise PaymentDeclined(_("Paiement refusé par la banque. Essayez une autre carte."),
                               field="payment_method")
     # A second pay racing this one asks the provider with the same idempotency key, so
     # gets the same authorisation back; place_authorized places the checkout once.
@@ -142,7 +142,7 @@ def pay_checkout(checkout_id: int, method: str, *, now: datetime,
                                 amount_cents=amount, now=now, provider=provider,
                                 authorized_by=authorized_by)
     if checkout.status != CHECKOUT_PLACED:
-        raise Conflict("Le délai de réservation est dépassé : refaites votre panier.",
+        raise Conflict(_("Le délai de réservation est dépassé : refaites votre panier."),
                        code="hold_expired")
     return checkout
 
@@ -216,12 +216,12 @@ def lock_order(order_id: int, shop_id: int | None) -> Order:
     """The order, with its checkout locked; another shop's order does not exist (404)."""
     checkout_id = db.session.scalar(sa.select(Order.checkout_id).where(Order.id == order_id))
     if checkout_id is None:
-        raise NotFound("Commande introuvable.")
+        raise NotFound(_("Commande introuvable."))
     _lock_checkout(checkout_id)
     order = db.session.get(Order, order_id)
     db.session.refresh(order)
     if shop_id is not None and order.shop_id != shop_id:
-        raise NotFound("Commande introuvable.")
+        raise NotFound(_("Commande introuvable."))
     return order
 
 
@@ -232,17 +232,17 @@ def confirm_lines(order_id: int, shop_id: int, confirmed: list[tuple[int, int]],
     with transaction():
         order = lock_order(order_id, shop_id)
         if order.status != PLACED:
-            raise Conflict("Cette commande a déjà été confirmée ou n'est plus à traiter.",
+            raise Conflict(_("Cette commande a déjà été confirmée ou n'est plus à traiter."),
                            code="invalid_state", field="status")
         lines = {line.id: line for line in order.lines}
         given = {}
         for i, (line_id, quantity) in enumerate(confirmed):
             line = lines.get(line_id)
             if line is None or line_id in given:
-                raise Invalid("Ligne inconnue dans cette commande.", field=f"lines[{i}].id",
+                raise Invalid(_("Ligne inconnue dans cette commande."), field=f"lines[{i}].id",
                               code="unknown_line")
             if type(quantity) is not int or not 0 <= quantity <= line.quantity:
-                raise Invalid(f"Quantité entre 0 et {line.quantity}.",
+                raise Invalid(_("Quantité entre 0 et %(most)s.", most=line.quantity),
                               field=f"lines[{i}].quantity")
             given[line_id] = quantity
         actor = shop_actor(shop_id)
@@ -268,17 +268,23 @@ def mark_ready(order_id: int, shop_id: int, *, now: datetime) -> Order:
     return order
 
 
+# Recorded on the collect event when the shop handed over on the shopper's identity alone.
+COLLECTED_WITHOUT_CODE = N_("sans code de retrait : identité vérifiée par la boutique")
+
+
 def collect(order_id: int, shop_id: int, *, now: datetime, provider: PaymentProvider,
-            pickup_code: str | None = None) -> Order:
+            pickup_code: str | None = None, without_code: bool = False) -> Order:
     """Handed over: the confirmed amount is captured once, however often this is pressed.
-    A pickup code, when the shop types or scans it, must be the order's."""
+    A pickup code, when the shop types or scans it, must be the order's; a wrong one
+    changes nothing. `without_code` notes that the shop checked who came instead."""
     with transaction():
         order = lock_order(order_id, shop_id)
         if order.status != COLLECTED:
             if pickup_code is not None and pickup_code.strip() != order.pickup_code:
-                raise Invalid(_("Code de retrait incorrect : ce n'est pas celui de cette "
-                                "commande."), field="pickup_code", code="wrong_pickup_code")
-            transition(order, COLLECTED, actor=shop_actor(shop_id), now=now)
+                raise Invalid(_("Code de retrait incorrect."), field="pickup_code",
+                              code="wrong_pickup_code")
+            note = COLLECTED_WITHOUT_CODE if without_code and pickup_code is None else None
+            transition(order, COLLECTED, actor=shop_actor(shop_id), now=now, note=note)
     payments.process_settlements(provider, now, checkout_id=order.checkout_id)
     return order
 
@@ -287,13 +293,13 @@ def cancel_by_shop(order_id: int, shop_id: int | None, reason: str, *, now: date
                    provider: PaymentProvider, actor: str | None = None) -> Order:
     reason = (reason or "").strip()
     if not reason:
-        raise Invalid("Indiquez la raison de l'annulation.", field="reason", code="required")
+        raise Invalid(_("Indiquez la raison de l'annulation."), field="reason", code="required")
     if len(reason) > 300:
-        raise Invalid("300 caractères au plus.", field="reason")
+        raise Invalid(_("300 caractères au plus."), field="reason")
     with transaction():
         order = lock_order(order_id, shop_id)
         if order.status == PENDING_PAYMENT:
-            raise Conflict("Commande pas encore payée.", code="invalid_state", field="status")
+            raise Conflict(_("Commande pas encore payée."), code="invalid_state", field="status")
         transition(order, CANCELLED, actor=actor or shop_actor(order.shop_id), now=now,
                    note=reason)
     payments.process_settlements(provider, now, checkout_id=order.checkout_id)
@@ -312,11 +318,12 @@ def move_slot(order_id: int, new_start: datetime, *, shop_id: int | None, actor:
     with transaction():
         order = lock_order(order_id, shop_id)
         if order.status not in MOVABLE:
-            raise Conflict(f"La commande est {STATE_LABELS[order.status]} : son créneau ne "
-                           f"peut plus changer.", code="invalid_state", field="status")
+            raise Conflict(_("La commande est %(state)s : son créneau ne peut plus changer.",
+                             state=_(STATE_LABELS[order.status])),
+                           code="invalid_state", field="status")
         shop = order.shop
         if not shop.active:
-            raise Invalid("La boutique ne propose plus de créneau.", field="slot",
+            raise Invalid(_("La boutique ne propose plus de créneau."), field="slot",
                           code="slot_unavailable")
         slot = offered_slot(shop, new_start, now, field="slot", count_seats=False)
         old = order.slot_start
@@ -348,7 +355,7 @@ def move_slot(order_id: int, new_start: datetime, *, shop_id: int | None, actor:
 def order_by_token(order_id: int, token: str | None) -> Order:
     order = db.session.get(Order, order_id)
     if order is None or not _same_token(order.tracking_token, token):
-        raise NotFound("Commande introuvable.")
+        raise NotFound(_("Commande introuvable."))
     return order
 
 
@@ -362,7 +369,7 @@ def tracked_checkout(checkout_id: int, token: str | None) -> Checkout:
     """The checkout, for whoever holds the tracking token of one of its orders."""
     checkout = db.session.get(Checkout, checkout_id)
     if checkout is None or not holds_token(checkout, token):
-        raise NotFound("Panier introuvable.")
+        raise NotFound(_("Panier introuvable."))
     return checkout
 
 
@@ -373,7 +380,7 @@ def holds_token(checkout: Checkout, token: str | None) -> bool:
 def tracked_order(token: str) -> Order:
     order = db.session.scalar(sa.select(Order).where(Order.tracking_token == token))
     if order is None:
-        raise NotFound("Commande introuvable.")
+        raise NotFound(_("Commande introuvable."))
     return order
 
 
@@ -383,9 +390,12 @@ def cancel_by_shopper(order_id: int, token: str, *, now: datetime,
     order_by_token(order_id, token)
     with transaction():
         order = lock_order(order_id, None)
+        if order.status == CANCELLED:  # a second tap, or the shop was quicker
+            raise Conflict(_("Cette commande est déjà annulée."), code="invalid_state",
+                           field="status")
         if order.status not in (PENDING_PAYMENT, PLACED):
-            raise Conflict("La boutique a déjà confirmé cette commande : appelez-la pour "
-                           "l'annuler.", code="invalid_state", field="status")
+            raise Conflict(_("La boutique a déjà confirmé cette commande : appelez-la pour "
+                             "l'annuler."), code="invalid_state", field="status")
         transition(order, CANCELLED, actor=SHOPPER, now=now, note=N_("annulée par le client"))
     payments.process_settlements(provider, now, checkout_id=order.checkout_id)
     return order
@@ -401,7 +411,8 @@ def shop_queue(shop_id: int, *, status: str | None = None, day: date | None = No
     a given (town) day, all of that day's paid orders unless `status` narrows them
     (unpaid baskets only when asked for by status)."""
     if status is not None and status not in ORDER_STATES:
-        raise Invalid(f"État inconnu ; au choix : {', '.join(ORDER_STATES)}.", field="status")
+        raise Invalid(_("État inconnu ; au choix : %(states)s.", states=", ".join(ORDER_STATES)),
+                      field="status")
     query = (sa.select(Order).where(Order.shop_id == shop_id)
              .options(so.selectinload(Order.lines), so.selectinload(Order.events),
                       so.joinedload(Order.customer)))

@@ -75,6 +75,11 @@ def test_shopper_orders_across_two_shops_and_merchants_hand_over(live_server, ph
             shop_page.locator("[data-testid^=confirmed-quantity-]").first.fill("1")
         _testid(shop_page, "confirm").click()
         _testid(shop_page, "ready").click()
+        db.session.rollback()  # the code the shopper shows at the counter
+        order_id = int(shop_page.url.split("?")[0].rstrip("/").rsplit("/", 1)[-1])
+        code = db.session.get(Order, order_id).pickup_code
+        db.session.rollback()  # a SQLite reader left open would block the server's write
+        _testid(shop_page, "pickup-code-input").fill(code)
         _testid(shop_page, "collect").click()
         assert _testid(shop_page, "order-status").get_attribute("data-status") == "collected"
         screenshot(shop_page, f"5-merchant-{email.split('@')[0]}")

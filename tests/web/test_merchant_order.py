@@ -16,6 +16,11 @@ def status_of(order_id: int) -> str:
     return db.session.get(Order, order_id).status
 
 
+def code_of(order_id: int) -> dict:
+    """The collect form as the shop fills it: the code the shopper shows."""
+    return {"pickup_code": db.session.get(Order, order_id).pickup_code}
+
+
 def captures() -> list[tuple[int, str]]:
     return [(tx.amount_cents, tx.status) for tx in db.session.scalars(
         sa.select(PaymentTransaction).where(PaymentTransaction.kind == "capture"))]
@@ -160,7 +165,7 @@ def test_ready_then_collect_captures_the_confirmed_amount_once(app, client, cloc
     assert buttons(text(response)) == {"collect", "cancel"}
     assert 'data-kind="ready"' in text(response)
 
-    response = act(client, order_id, "remise")
+    response = act(client, order_id, "remise", code_of(order_id))
     amount = 2 * 130 + 2200
     assert f"Commande remise au client. Montant débité : {euros(amount)}." \
         in flash(text(response))
@@ -175,8 +180,9 @@ def test_collect_pressed_twice_captures_once_and_says_so(app, client, clock, pay
     url = f"/marchand/commandes/{order_id}"
     token = csrf_token(page(client, url))  # the page as it was before the first press
 
-    first = client.post(f"{url}/remise", data={"csrf_token": token}, follow_redirects=True)
-    second = client.post(f"{url}/remise", data={"csrf_token": token}, follow_redirects=True)
+    handed = {"csrf_token": token, **code_of(order_id)}
+    first = client.post(f"{url}/remise", data=handed, follow_redirects=True)
+    second = client.post(f"{url}/remise", data=handed, follow_redirects=True)
 
     assert first.status_code == second.status_code == 200
     assert "Cette commande a déjà été remise au client : rien n'a été débité une seconde fois." \
@@ -189,7 +195,7 @@ def test_ready_after_collection_is_refused_with_a_message(app, client, clock, pa
     url = f"/marchand/commandes/{order_id}"
     token = csrf_token(page(client, url))
     confirm(client, order_id, {})
-    act(client, order_id, "remise")
+    act(client, order_id, "remise", code_of(order_id))
 
     response = client.post(f"{url}/prete", data={"csrf_token": token}, follow_redirects=True)
 
