@@ -10,8 +10,8 @@ from tests.factories import make_product, make_shop
 from tests.web.merchant_helpers import order_at
 
 
-def test_the_open_page_shows_the_shops_progress_without_a_reload(app, live_server, phone,
-                                                               clock, payments):
+def test_the_open_page_shows_the_shops_progress_by_itself(app, live_server, phone,
+                                                       clock, payments):
     app.config["TRACKING_POLL_SECONDS"] = 1
     shop = make_shop()
     bread = make_product(shop, "Baguette tradition", 130, stock=10)
@@ -28,12 +28,12 @@ def test_the_open_page_shows_the_shops_progress_without_a_reload(app, live_serve
 
     orders.confirm_lines(order_id, shop_id, [], now=clock.now, provider=payments)
     db.session.commit()
-    expect(status).to_have_attribute("data-status", "confirmed", timeout=8000)
+    expect(status).to_have_attribute("data-status", "confirmed", timeout=20000)
     expect(phone.get_by_test_id("cancel-order")).to_have_count(0)
     orders.mark_ready(order_id, shop_id, now=clock.now)
     db.session.commit()
 
-    expect(status).to_have_attribute("data-status", "ready", timeout=8000)
+    expect(status).to_have_attribute("data-status", "ready", timeout=20000)
     expect(status).to_have_text("prête")
     assert phone.evaluate("window.notReloaded") is True  # the same page, updated in place
     screenshot(phone, "tracking-live-ready")
