@@ -1,6 +1,8 @@
 """The order's tracking page, reached by its secret token: its state kept current by the
 page itself (a small JSON it polls), the pickup code and its QR code, the way to the shop,
 the pickup in a calendar, and the cancel button."""
+import hashlib
+
 from flask import (Response, abort, current_app, flash, jsonify, redirect, render_template,
                    url_for)
 from flask_babel import gettext as _
@@ -13,6 +15,7 @@ from app.orders import services as orders
 from app.orders.models import ENDED_STATES, PENDING_PAYMENT, PLACED
 from app.orders.transitions import STATE_LABELS
 from app.templating import page_when_label
+from app.timeutil import iso
 from app.web.forms import CancelOrderForm
 from app.web.routes import bp
 
@@ -40,7 +43,8 @@ def tracking(token):
                            cancel_form=CancelOrderForm(), ended=order.status in ENDED_STATES,
                            qr_svg=pickup_pass.qr_svg(order, public_url),
                            map_url=pickup_pass.map_url(order.shop.address or order.shop.name),
-                           poll_seconds=current_app.config["TRACKING_POLL_SECONDS"])
+                           poll_seconds=current_app.config["TRACKING_POLL_SECONDS"],
+                           version=state_version(order))
 
 
 @bp.get("/suivi/<token>/etat")
@@ -52,9 +56,19 @@ def tracking_state(token):
               for e in order.events]
     response = jsonify(status=order.status, label=_(STATE_LABELS[order.status]),
                        cancellable=_cancellable(order), ended=order.status in ENDED_STATES,
-                       events=events, version=f"{order.status}:{len(events)}")
+                       slot={"start": iso(order.slot_start), "end": iso(order.slot_end),
+                             "label": _("Retrait %(when)s",
+                                        when=page_when_label(order.slot_start))},
+                       events=events, version=state_version(order))
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def state_version(order) -> str:
+    """Changes whenever what the page shows does (a new event, a moved slot): the page
+    redraws only then, and starts from the version it was drawn with."""
+    seen = f"{order.status}|{len(order.events)}|{iso(order.slot_start)}"
+    return hashlib.sha256(seen.encode()).hexdigest()[:16]
 
 
 @bp.get("/suivi/<token>/retrait.ics")
