@@ -87,7 +87,7 @@ def collect_order(order_id):
     body = request.get_json(silent=True)
     code = body.get("pickup_code") if isinstance(body, dict) else None
     if code is not None and not isinstance(code, str):
-        raise Invalid("pickup_code doit être une chaîne de chiffres.", field="pickup_code")
+        raise Invalid(_("Le code de retrait est une chaîne de chiffres."), field="pickup_code")
     collected = orders.collect(order_id, shop_id, now=clock(), provider=payments_provider(),
                                pickup_code=code)
     return jsonify(merchant_order_json(collected))
