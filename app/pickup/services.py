@@ -62,7 +62,7 @@ def bookable_slots(shop: Shop, day: date, now: datetime) -> list[Slot]:
         return []
     earliest = now + timedelta(minutes=shop.prep_minutes)
     candidates = [(s, e) for s, e in _day_slots(shop, day) if s >= earliest]
-    taken = _taken(shop, [s for s, _ in candidates])
+    taken = _taken(shop, [s for s, _end in candidates])
     slots = [Slot(s, e, shop.seats_per_slot - taken.get(s, 0)) for s, e in candidates]
     return [slot for slot in slots if slot.remaining > 0]
 
@@ -71,7 +71,7 @@ def next_bookable_slots(shop: Shop, now: datetime, *, days: int = 7) -> list[tup
     """The next `days` calendar days that have bookable slots, for the slot picker."""
     found = []
     day = local_today(now)
-    for _ in range(BOOKING_HORIZON_DAYS + 1):
+    for _step in range(BOOKING_HORIZON_DAYS + 1):
         slots = bookable_slots(shop, day, now)
         if slots:
             found.append((day, slots))
@@ -99,7 +99,7 @@ def common_window(slots_by_shop: dict[int, list[tuple[date, list[Slot]]]], *,
     18:00". None with fewer than two shops, or when their slots never come that close."""
     if len(slots_by_shop) < 2:
         return None
-    offered = {shop_id: sorted((slot.start, slot.end) for _, slots in days for slot in slots)
+    offered = {shop_id: sorted((slot.start, slot.end) for _day, slots in days for slot in slots)
                for shop_id, days in slots_by_shop.items()}
     for first in sorted({start for slots in offered.values() for start, _end in slots}):
         limit, day = first + max_span, local(first).date()
@@ -118,9 +118,11 @@ def common_window(slots_by_shop: dict[int, list[tuple[date, list[Slot]]]], *,
 
 def next_pickup_hint(first_slot: datetime, now: datetime) -> str:
     """What the slot picker says above a shop's slots, from its earliest offered slot:
-    today's time, or after closing the day to come back ("retirez demain dès 09:00",
-    "lundi" after a Saturday evening), in the town's time."""
-    today, day, time = local_today(now), local(first_slot).date(), local(first_slot).strftime("%H:%M")
+    today's time, or after closing the day to come back ("retirez demain dès 9:00",
+    "lundi" after a Saturday evening), in the town's time. The hour has no leading zero:
+    a sentence, not a column of slots."""
+    at = local(first_slot)
+    today, day, time = local_today(now), at.date(), f"{at.hour}:{at.minute:02d}"
     if day == today:
         return _("Premier retrait aujourd'hui à %(time)s.", time=time)
     evening = local(now).hour >= EVENING_HOUR
@@ -167,13 +169,13 @@ def offered_slot(shop, start: datetime, now: datetime, *, field: str,
         now + timedelta(minutes=shop.prep_minutes) <= start
         and local(start).date() <= local_today(now) + timedelta(days=BOOKING_HORIZON_DAYS))
     if too_late_or_far:
-        raise Invalid("Ce créneau n'est pas proposé par la boutique.", field=field,
+        raise Invalid(_("Ce créneau n'est pas proposé par la boutique."), field=field,
                       code="slot_unavailable")
     remaining = shop.seats_per_slot
     if count_seats:
         remaining -= _taken(shop, [start]).get(start, 0)
         if remaining <= 0:
-            raise Conflict("Ce créneau est complet, choisissez-en un autre.", field=field,
+            raise Conflict(_("Ce créneau est complet, choisissez-en un autre."), field=field,
                            code="slot_full")
     return Slot(slot[0], slot[1], remaining)
 
@@ -197,7 +199,7 @@ def take_seat(shop, start: datetime, *, field: str, connection=None) -> None:
     taken = _take_seat({"shop_id": shop.id, "slot_start": start,
                         "capacity": shop.seats_per_slot}, connection).scalar_one_or_none()
     if taken is None:
-        raise Conflict("Ce créneau est complet, choisissez-en un autre.", field=field,
+        raise Conflict(_("Ce créneau est complet, choisissez-en un autre."), field=field,
                        code="slot_full")
 
 
