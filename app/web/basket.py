@@ -124,14 +124,26 @@ class PageErrors:
             self.top.append(error.message)
 
 
+def _edit_line(data) -> bool:
+    """"Retirer cet article" or "N'en prendre que N" on a line that sold out or ran short
+    meanwhile (buttons of the checkout form, CSRF checked by then): the same page follows
+    with what was typed, to validate again. False when neither was pressed."""
+    if (data.get("remove_line") or "").isdigit():
+        cart.remove([int(data["remove_line"])])
+        flash(_("Article retiré du panier."), "success")
+        return True
+    if (data.get("reduce_line") or "").isdigit():
+        product = db.session.get(Product, int(data["reduce_line"]))
+        if product is not None and product.stock > 0:
+            cart.set_quantity(product.id, product.stock)  # what is left now, read again
+            flash(_("Quantité ramenée à %(n)s.", n=product.stock), "success")
+        return True
+    return False
+
+
 @bp.route("/commande", methods=["GET", "POST"])
 def checkout():
-    removing = request.method == "POST" and (request.form.get("remove_line") or "").isdigit()
-    if removing:
-        # "Retirer cet article" on a line that sold out meanwhile (CSRF checked by then):
-        # the same page without it, what was typed kept, to validate again.
-        cart.remove([int(request.form["remove_line"])])
-        flash(_("Article retiré du panier."), "success")
+    editing = request.method == "POST" and _edit_line(request.form)
     view = cart.load(clock())
     if view.empty:
         flash(_("Votre panier est vide."), "error")
@@ -151,8 +163,8 @@ def checkout():
         for shop_id, days in slots.items():
             if days:
                 form[slot_field_name(shop_id)].data = iso(days[0][1][0].start)
-    elif removing:
-        pass  # nothing to validate: the page again, without that line
+    elif editing:
+        pass  # nothing to validate: the page again, with that line changed
     elif "use_window" in request.form:
         # "Tout récupérer entre…" pressed: the same page, every shop's slot set to the
         # window's (what the shopper typed is kept), nothing reserved yet.
@@ -182,8 +194,10 @@ def checkout():
     hold_minutes = min(group.shop.hold_minutes for group in view.groups)
     hints = {shop_id: next_pickup_hint(days[0][1][0].start, now)
              for shop_id, days in slots.items() if days}
+    window_choice = {slot_field_name(shop_id): iso(start)
+                     for shop_id, start in window.slots.items()} if window else {}
     return render_template("web/checkout.html", view=view, form=form, slots=slots,
-                           window=window, hold_minutes=hold_minutes, hints=hints,
+                           window=window, window_choice=window_choice, hold_minutes=hold_minutes, hints=hints,
                            errors=errors, today=today, tomorrow=today + timedelta(days=1),
                            iso=iso, slot_field_name=slot_field_name), status
 
