@@ -1,12 +1,24 @@
 """The OpenAPI 3 description of /api/v1, served at GET /api/v1/openapi.json.
 
-Written by hand from the contract (../shared/api-v1.md); tests/api/test_docs.py checks that
-every route of the blueprint and every path of the contract is described here.
+Written by hand from the contract (../shared/api-v1.md), with every limit taken from the
+constant the code enforces, so that a limit changes in one place. The tests hold the two
+together: tests/api/test_docs.py checks that every route is described, every API test's
+answers are validated against this document (tests/openapi_check.py), and
+tests/api/test_openapi_conformance.py sends each operation values just inside and just
+outside each documented limit.
 """
 from flask import jsonify
 
 from app.api import bp
+from app.api.inputs import FIRST_DAY, LAST_DAY, MAX_ID, MAX_PAGE
+from app.api.shopper import MAX_IDEMPOTENCY_KEY
+from app.catalog.promotions import FIRST_YEAR, LAST_YEAR
+from app.catalog.services import MAX_PRICE_CENTS, MAX_STOCK
 from app.orders.models import ORDER_STATES
+from app.orders.requests import LANGUAGES, MAX_LINES, MAX_ORDERS, MAX_QUANTITY, MAX_VOUCHERS
+from app.vouchers import codes as voucher_codes
+
+MAX_REASON = 300  # a cancellation's or a refund's reason, as the services check it
 
 
 def _ref(name: str) -> dict:
@@ -28,23 +40,40 @@ def _body(schema: dict, required: bool = True) -> dict:
     return {"required": required, "content": {"application/json": {"schema": schema}}}
 
 
-def _errors(*statuses: int) -> dict:
-    meanings = {400: "Malformed request (not JSON, not an object, wrong types).",
-                401: "Missing, invalid or expired bearer token.",
-                402: "Payment declined; the hold stays until it expires.",
-                403: "The account is not a merchant.",
-                404: "Not found (or another shop's, or a wrong tracking token).",
-                409: "Conflict: out of stock, slot full, wrong state, key reused.",
-                422: "Invalid value; `field` names it.",
-                503: "The provider is not configured on this site."}
-    return {str(s): {"description": meanings[s], "content": {"application/json": {
-        "schema": _ref("Error")}}} for s in statuses}
+ERROR_MEANINGS = {
+    400: "Malformed request (not JSON, not an object, wrong types).",
+    401: "Missing, invalid or expired bearer token.",
+    402: "Payment declined; the hold stays until it expires.",
+    403: "The account is not a merchant.",
+    404: "Not found (or another shop's, or a wrong tracking token).",
+    409: "Conflict: out of stock, slot full, wrong state, key reused.",
+    413: "The body is larger than the site accepts (2 MiB).",
+    422: "Invalid value; `field` names it (a text with a NUL byte or a lone surrogate, in "
+         "the address or the body, is `invalid_text`).",
+    429: "Too many attempts from this address; see Retry-After.",
+    503: "The provider is not configured on this site, or did not answer.",
+}
+
+
+def _errors(*statuses, **descriptions) -> dict:
+    """Error answers in the shared shape. `descriptions` (e.g. s404="...") say what a status
+    means for this operation when the general meaning is not enough."""
+    return {str(s): {"description": descriptions.get(f"s{s}", ERROR_MEANINGS[s]),
+                     "content": {"application/json": {"schema": _ref("Error")}}}
+            for s in statuses}
 
 
 def _op(summary: str, responses: dict, *, tag: str, errors=(), body=None, params=(),
-        secured: bool = False, **extra) -> dict:
-    operation = {"summary": summary, "tags": [tag], "responses": {**responses,
-                                                                    **_errors(*errors)}}
+        secured: bool = False, error_descriptions=None, **extra) -> dict:
+    # Any operation: a NUL byte in a query parameter is refused before anything runs.
+    errors = (*errors, 422)
+    if body is not None:
+        errors = (*errors, 413)
+    if secured:
+        errors = (*errors, 401, 403)
+    statuses = sorted(set(errors))
+    operation = {"summary": summary, "tags": [tag], "responses": {
+        **responses, **_errors(*statuses, **(error_descriptions or {}))}}
     if body is not None:
         operation["requestBody"] = body
     if params:
@@ -56,24 +85,63 @@ def _op(summary: str, responses: dict, *, tag: str, errors=(), body=None, params
 
 
 def _param(name: str, where: str, schema: dict, description: str = "",
-           required: bool | None = None) -> dict:
+           required: bool | None = None, **extra) -> dict:
     return {"name": name, "in": where, "schema": schema, "description": description,
-            "required": where == "path" if required is None else required}
+            "required": where == "path" if required is None else required, **extra}
+
+
+def _text(least: int = 0, most: int | None = None, **extra) -> dict:
+    """A string whose trimmed length the code checks: least 1 means "not blank"."""
+    schema = {"type": "string", **extra}
+    if least:
+        schema["minLength"] = least
+        schema.setdefault("pattern", r"\S")  # spaces alone are blank
+    if most is not None:
+        schema["maxLength"] = most
+    return schema
 
 
 INT = {"type": "integer"}
+COUNT = {"type": "integer", "minimum": 0}
 CENTS = {"type": "integer", "minimum": 0, "description": "Amount in euro cents."}
 TEXT = {"type": "string"}
 INSTANT = {"type": "string", "format": "date-time",
            "description": "ISO-8601 in the town's time zone, with its offset."}
+# What a client may send as an instant: with an offset, years FIRST_YEAR..LAST_YEAR.
+INSTANT_IN = {"type": "string", "format": "date-time", "maxLength": 40,
+              "pattern": r"^20[0-9]{2}-",
+              "description": f"ISO-8601 with an offset (Z or +01:00), years {FIRST_YEAR} to "
+                             f"{LAST_YEAR}."}
+DAY = {"type": "string", "format": "date",
+       "pattern": r"^20[0-9]{2}-[0-9]{2}-[0-9]{2}$",
+       "description": f"YYYY-MM-DD, from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}."}
 NULLABLE_TEXT = {"type": "string", "nullable": True}
-ID_PARAM = _param("id", "path", {"type": "integer", "minimum": 1})
+ID_PARAM = _param("id", "path", {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                  "Outside 1..2147483647 or not a number: 404.")
 TOKEN_PARAM = _param("X-Tracking-Token", "header", TEXT,
                      "The order's tracking token, from the checkout answer or the SMS link.")
 OPTIONAL_TOKEN_PARAM = {**TOKEN_PARAM, "required": False, "description":
                         "A tracking token of one of the checkout's orders: only then does "
                         "the answer carry the tokens and the payment details."}
+# Voucher codes: 16 symbols of the alphabet, any case, spaces and dashes anywhere.
+_SYMBOL = "".join(sorted({*voucher_codes.ALPHABET, *voucher_codes.ALPHABET.lower()}))
+VOUCHER_CODE = {"type": "string",
+                "pattern": rf"^[\s-]*([{_SYMBOL}][\s-]*){{{voucher_codes.LENGTH}}}$",
+                "description": f"{voucher_codes.LENGTH} characters among "
+                               f"{voucher_codes.ALPHABET} (no I, O, 0 or 1); case, spaces and "
+                               f"dashes ignored: ABCD-EFGH-JKLM-NPQR."}
 
+PRODUCT = {"id": INT, "shop": {**TEXT, "description": "The shop's slug."},
+           "name": TEXT, "description": TEXT, "category": TEXT,
+           "price_cents": {**CENTS, "description": "What a checkout made now pays: the "
+                                                   "promotion's price while one runs."},
+           "regular_price_cents": CENTS,
+           "promotion": {**_obj({"price_cents": CENTS,
+                                 "starts_at": {**INSTANT, "nullable": True},
+                                 "ends_at": {**INSTANT, "nullable": True}},
+                                ["price_cents", "starts_at", "ends_at"]),
+                         "nullable": True, "description": "The promotion running now, if any."},
+           "available": {"type": "boolean"}}
 
 SCHEMAS = {
     "Error": _obj({"error": _obj({
@@ -97,54 +165,64 @@ SCHEMAS = {
                                     "end_date": {"type": "string", "format": "date"},
                                     "reason": TEXT})},
     }, ["opening_hours", "pickup", "closures"])]},
-    "Slot": _obj({"start": INSTANT, "end": INSTANT, "remaining": INT},
+    "Slot": _obj({"start": INSTANT, "end": INSTANT, "remaining": COUNT},
                  ["start", "end", "remaining"]),
-    "Product": _obj({"id": INT, "shop": {**TEXT, "description": "The shop's slug."},
-                     "name": TEXT, "description": TEXT, "category": TEXT,
-                     "price_cents": {**CENTS, "description": "What a checkout made now "
-                                                             "pays: the promotion's price "
-                                                             "while one runs."},
-                     "regular_price_cents": CENTS,
-                     "promotion": {**_obj({"price_cents": CENTS,
-                                           "starts_at": {**INSTANT, "nullable": True},
-                                           "ends_at": {**INSTANT, "nullable": True}},
-                                          ["price_cents", "starts_at", "ends_at"]),
-                                   "nullable": True,
-                                   "description": "The promotion running now, if any."},
-                     "available": {"type": "boolean"}},
-                    ["id", "shop", "name", "price_cents", "available"]),
-    "MerchantProduct": {"allOf": [_ref("Product"), _obj({
-        "sku": NULLABLE_TEXT, "stock": INT, "active": {"type": "boolean"},
+    "Product": _obj(PRODUCT, ["id", "shop", "name", "price_cents", "available"]),
+    "MerchantProduct": _obj({
+        **PRODUCT,
+        "sku": NULLABLE_TEXT,
+        "stock": {**COUNT, "description": "Units it can sell now (v1)."},
+        "available_quantity": {**COUNT, "description": "Units that can be sold now: on_hand "
+                                                       "− held (the same as stock)."},
+        "on_hand": {**COUNT, "description": "Units in the shop as it counts them, bags set "
+                                            "aside included."},
+        "held": {**COUNT, "description": "Units set aside for open orders."},
+        "active": {"type": "boolean"},
         "promo_price_cents": {**CENTS, "nullable": True},
         "promo_starts_at": {**INSTANT, "nullable": True},
         "promo_ends_at": {**INSTANT, "nullable": True}},
-        ["stock", "active", "promo_price_cents", "promo_starts_at", "promo_ends_at"])]},
+        ["id", "shop", "name", "price_cents", "available", "stock", "active",
+         "promo_price_cents", "promo_starts_at", "promo_ends_at"]),
     "ProductPage": _obj({"items": {"type": "array", "items": _ref("Product")},
-                         "next_page": {"type": "integer", "nullable": True}},
+                         "next_page": {"type": "integer", "minimum": 2, "maximum": MAX_PAGE,
+                                       "nullable": True}},
                         ["items", "next_page"]),
     "CheckoutRequest": _obj({
-        "customer": _obj({"name": TEXT, "phone": {**TEXT, "example": "06 12 34 56 78"},
-                          "email": {**TEXT, "format": "email"},
-                          "language": {"type": "string", "enum": ["fr", "en"],
+        "customer": _obj({"name": _text(1, 100),
+                          "phone": _text(1, 30, example="06 12 34 56 78", description=(
+                              "A number that can receive SMS; French numbers as people "
+                              "write them, others with +country (invalid_phone).")),
+                          "email": {**_text(1, 254, pattern=r"^\s*[^@\s]+@[^@\s]+\.[^@\s]+\s*$"),
+                                    "format": "email", "nullable": True},
+                          "language": {"type": "string", "enum": list(LANGUAGES),
+                                       "nullable": True,
                                        "description": "Language of the shopper's SMS; "
                                                       "absent: the one they had (fr at "
                                                       "first)."},
                           "sms_promotions": {"type": "boolean", "default": False,
+                                             "nullable": True,
                                              "description": "Consents to the town's "
                                                             "promotional SMS; false does "
                                                             "not withdraw an earlier "
                                                             "consent (STOP does)."}},
                          ["name", "phone"]),
-        "orders": {"type": "array", "minItems": 1, "description": "One order per shop.",
+        "orders": {"type": "array", "minItems": 1, "maxItems": MAX_ORDERS,
+                   "description": "One order per shop (duplicate_shop).",
                    "items": _obj({
-                       "shop": {**TEXT, "description": "The shop's slug."},
-                       "slot": {**INSTANT, "description": "A `start` from the slots list."},
-                       "lines": {"type": "array", "minItems": 1, "items": _obj({
-                           "product_id": INT,
-                           "quantity": {"type": "integer", "minimum": 1, "maximum": 999}},
-                           ["product_id", "quantity"])},
+                       "shop": {**_text(1, 64), "description": "The shop's slug."},
+                       "slot": {**INSTANT_IN, "description": "A `start` from the slots list."},
+                       "lines": {"type": "array", "minItems": 1, "maxItems": MAX_LINES,
+                                 "description": "A product once per order "
+                                                "(duplicate_product).",
+                                 "items": _obj({
+                                     "product_id": {"type": "integer", "minimum": 1,
+                                                    "maximum": MAX_ID},
+                                     "quantity": {"type": "integer", "minimum": 1,
+                                                  "maximum": MAX_QUANTITY}},
+                                     ["product_id", "quantity"])},
                    }, ["shop", "slot", "lines"])},
-        "vouchers": {"type": "array", "maxItems": 5, "items": TEXT,
+        "vouchers": {"type": "array", "maxItems": MAX_VOUCHERS, "nullable": True,
+                     "items": {**_text(1, 40), "description": VOUCHER_CODE["description"]},
                      "description": "Town gift voucher codes, spent in this order before "
                                     "the card; case, spaces and dashes do not matter."},
     }, ["customer", "orders"]),
@@ -165,6 +243,18 @@ SCHEMAS = {
             "total_cents": CENTS, "tracking_token": TEXT},
             ["id", "shop", "slot", "status", "total_cents"])},
     }, ["id", "status", "total_cents", "hold_expires_at", "orders"]),
+    "OrderEvent": _obj({
+        "type": {**TEXT, "description": "The new status, or an action's name."},
+        "at": INSTANT,
+        "code": {**NULLABLE_TEXT, "description": "What happened, as a stable code "
+                                                 "(payment_authorized, line_short…); null "
+                                                 "on events recorded before codes."},
+        "params": {"type": "object", "nullable": True, "additionalProperties": True,
+                   "description": "The code's parameters: numbers, names, ISO-8601 UTC "
+                                  "instants."},
+        "text": {**NULLABLE_TEXT, "description": "The event put into words."},
+        "note": {**NULLABLE_TEXT, "description": "Words a person typed, if any."}},
+        ["type", "at"]),
     "Order": _obj({
         "id": INT, "status": {"type": "string", "enum": list(ORDER_STATES)},
         "shop": TEXT, "shop_name": TEXT, "shop_address": TEXT, "shop_phone": TEXT,
@@ -182,8 +272,7 @@ SCHEMAS = {
             "unit_price_cents": CENTS},
             ["id", "product_id", "name", "quantity", "confirmed_quantity",
              "unit_price_cents"])},
-        "events": {"type": "array", "items": _obj({"type": TEXT, "at": INSTANT,
-                                                   "note": NULLABLE_TEXT}, ["type", "at"])},
+        "events": {"type": "array", "items": _ref("OrderEvent")},
     }, ["id", "status", "shop", "slot", "total_cents", "lines", "events"]),
     "MerchantOrder": {"allOf": [_ref("Order"), _obj({"customer": _obj(
         {"name": TEXT, "phone": TEXT}, ["name", "phone"])}, ["customer"])]},
@@ -191,45 +280,61 @@ SCHEMAS = {
 
 SHOPPER, MERCHANT, WEBHOOKS, META = "shopper", "merchant", "webhooks", "meta"
 SLUG_PARAM = _param("slug", "path", TEXT)
+# An empty query value is the same as none: `?status=&date=` is how the contract writes it.
+EMPTY_IS_ABSENT = {"allowEmptyValue": True}
 
 
-def _merchant_action(summary: str, body=None, errors=(401, 403, 404, 409)) -> dict:
+def _merchant_action(summary: str, body=None, errors=(404, 409)) -> dict:
     return {"post": _op(summary, {"200": _json(_ref("MerchantOrder"))}, tag=MERCHANT,
                         params=[ID_PARAM], secured=True, body=body, errors=errors)}
 
 
 PATHS = {
     "/shops": {"get": _op("The town's shops", {"200": _json(
-        {"type": "array", "items": _ref("Shop")})}, tag=SHOPPER)},
+        {"type": "array", "items": _ref("Shop")})}, tag=SHOPPER, errors=(422,))},
     "/shops/{slug}": {"get": _op("A shop, with opening hours, pickup settings, closures",
                                  {"200": _json(_ref("ShopDetail"))}, tag=SHOPPER,
-                                 params=[SLUG_PARAM], errors=(404,))},
+                                 params=[SLUG_PARAM], errors=(404, 422))},
     "/shops/{slug}/slots": {"get": _op(
         "Slots that can still be booked now on a day", {"200": _json(
             {"type": "array", "items": _ref("Slot")})}, tag=SHOPPER, errors=(404, 422),
-        params=[SLUG_PARAM, _param("date", "query", {"type": "string", "format": "date"},
-                                   "YYYY-MM-DD; default today in the town.")])},
+        params=[SLUG_PARAM, _param("date", "query", DAY,
+                                   f"{DAY['description']} Absent or empty: today in the "
+                                   "town. Otherwise 422 invalid_date.", **EMPTY_IS_ABSENT)])},
     "/products": {"get": _op(
         "Search the catalogue", {"200": _json(_ref("ProductPage"))}, tag=SHOPPER,
         errors=(422,), params=[
-            _param("q", "query", TEXT, "Every word must match; case and accents ignored."),
-            _param("shop", "query", TEXT, "A shop's slug."),
-            _param("category", "query", TEXT, "A category, as products carry it."),
-            _param("page", "query", {"type": "integer", "minimum": 1, "default": 1})])},
+            _param("q", "query", _text(most=200),
+                   "Every word must match; case and accents ignored. Empty: everything.",
+                   **EMPTY_IS_ABSENT),
+            _param("shop", "query", _text(most=64), "A shop's slug.", **EMPTY_IS_ABSENT),
+            _param("category", "query", _text(most=60), "A category, as products carry it.",
+                   **EMPTY_IS_ABSENT),
+            _param("page", "query", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE,
+                                     "default": 1},
+                   "Outside the range, empty or not a number: 422 invalid_page.")])},
     "/checkouts": {"post": _op(
         "Hold stock and slots for a basket (one order per shop)",
         {"201": _json(_ref("Checkout"), "Held until hold_expires_at (also on replay).")},
-        tag=SHOPPER, body=_body(_ref("CheckoutRequest")), errors=(400, 404, 409, 422),
-        params=[_param("Idempotency-Key", "header", {"type": "string", "maxLength": 100},
-                       "Same key and same body: the same answer, nothing done twice; same "
-                       "key, other body: 409.", required=False)])},
+        tag=SHOPPER, body=_body(_ref("CheckoutRequest")), errors=(400, 404, 409, 422, 503),
+        params=[_param("Idempotency-Key", "header",
+                       {"type": "string", "minLength": 1, "maxLength": MAX_IDEMPOTENCY_KEY,
+                        "pattern": r"^[ -~]*[!-~][ -~]*$"},
+                       "Printable ASCII. Same key and same body: the same answer, nothing "
+                       "done twice; same key, other body: 409.", required=False)])},
     "/checkouts/{id}": {"get": _op(
         "A checkout, for the holder of one of its orders' tracking tokens",
-        {"200": _json(_ref("Checkout"))}, tag=SHOPPER, errors=(404,),
+        {"200": _json(_ref("Checkout"))}, tag=SHOPPER, errors=(404, 503),
         params=[ID_PARAM, TOKEN_PARAM])},
+    "/checkouts/{id}/payment": {"post": _op(
+        "Open the provider's payment (a Stripe PaymentIntent) when it could not be opened "
+        "with the checkout; opening it again changes nothing",
+        {"200": _json(_ref("Checkout"))}, tag=SHOPPER, errors=(404, 503),
+        params=[ID_PARAM, TOKEN_PARAM],
+        error_descriptions={"s503": "The provider still does not answer; try again."})},
     "/checkouts/{id}/pay": {"post": _op(
         "Authorise the total (offline provider); paying twice returns the same",
-        {"200": _json(_ref("Checkout"))}, tag=SHOPPER, errors=(400, 402, 404, 409, 422),
+        {"200": _json(_ref("Checkout"))}, tag=SHOPPER, errors=(400, 402, 404, 409, 422, 503),
         params=[ID_PARAM, OPTIONAL_TOKEN_PARAM], body=_body(_obj(
             {"payment_method": {"type": "string", "enum": ["test_ok", "test_declined"]}},
             ["payment_method"])))},
@@ -244,11 +349,11 @@ PATHS = {
                             "expires_on": {"type": "string", "format": "date"},
                             "state": {"type": "string",
                                       "enum": ["unsold", "active", "spent", "expired"]}},
-                           ["code", "amount_cents", "available_cents", "expires_on", "state"])),
-         "429": {"description": "Too many lookups from this IP; see Retry-After.",
-                 "content": {"application/json": {"schema": _ref("Error")}}}},
-        tag=SHOPPER, errors=(404, 422), params=[_param(
-            "code", "path", TEXT, "16 characters; case, spaces and dashes ignored.")])},
+                           ["code", "amount_cents", "available_cents", "expires_on", "state"]))},
+        tag=SHOPPER, errors=(404, 422, 429), params=[_param("code", "path", VOUCHER_CODE)],
+        error_descriptions={"s404": "No voucher has this code (unknown_voucher).",
+                            "s422": "Not a voucher code (malformed_code).",
+                            "s429": "Too many lookups from this IP; see Retry-After."})},
     "/auth/token": {"post": _op(
         "Exchange a merchant's e-mail and password for a bearer token",
         {"200": _json(_obj({"token": TEXT, "role": {"type": "string",
@@ -256,7 +361,9 @@ PATHS = {
                             "shop": NULLABLE_TEXT, "expires_in": INT},
                            ["token", "role", "shop"]))},
         tag=MERCHANT, errors=(400, 401, 422), body=_body(_obj(
-            {"email": TEXT, "password": TEXT}, ["email", "password"])))},
+            {"email": {"type": "string", "minLength": 1},
+             "password": {"type": "string", "minLength": 1}}, ["email", "password"])),
+        error_descriptions={"s401": "Wrong e-mail or password (bad_credentials)."})},
     "/merchant/orders": {"get": _op(
         "The shop's queue, by slot", {"200": _json(
             {"type": "array", "items": {"allOf": [_ref("MerchantOrder"), _obj(
@@ -264,61 +371,116 @@ PATHS = {
                                        "The order's latest SMS failed or was not delivered: "
                                        "call the shopper."}}, ["sms_not_delivered"])]}})},
         tag=MERCHANT, secured=True,
-        errors=(401, 403, 422), description=(
+        errors=(422,), description=(
             "Without `date`: the orders still to handle (placed, confirmed, ready) of every "
-            "day. With `date`: that day's orders, every status unless `status` is given."),
-        params=[_param("status", "query", {"type": "string", "enum": list(ORDER_STATES)}),
-                _param("date", "query", {"type": "string", "format": "date"})])},
+            "day. With `date`: that day's orders, every status unless `status` is given. "
+            "An empty `status` or `date` is the same as none."),
+        params=[_param("status", "query", {"type": "string", "enum": list(ORDER_STATES)},
+                       "Otherwise 422.", **EMPTY_IS_ABSENT),
+                _param("date", "query", DAY, f"{DAY['description']} Otherwise 422 "
+                       "invalid_date.", **EMPTY_IS_ABSENT)])},
     "/merchant/orders/{id}/confirm": _merchant_action(
         "Confirmed quantity per line (0..ordered; a line left out keeps its quantity); "
         "all zero cancels",
         body=_body(_obj({"lines": {"type": "array", "items": _obj(
-            {"id": INT, "quantity": {"type": "integer", "minimum": 0}}, ["id", "quantity"])}},
-            ["lines"])), errors=(400, 401, 403, 404, 409, 422)),
+            {"id": INT, "quantity": {"type": "integer", "minimum": 0, "maximum": MAX_QUANTITY,
+                                     "description": "At most the line's ordered quantity."}},
+            ["id", "quantity"])}}, ["lines"])), errors=(400, 404, 409, 422)),
     "/merchant/orders/{id}/ready": _merchant_action("Prepared, waiting at the counter"),
     "/merchant/orders/{id}/collect": _merchant_action(
         "Handed over: the confirmed amount is captured, once",
-        body=_body(_obj({"pickup_code": {**TEXT, "description": "The code the shopper "
+        body=_body(_obj({"pickup_code": {**TEXT, "nullable": True,
+                                         "description": "The code the shopper "
                                          "shows; checked when given (422 "
                                          "wrong_pickup_code)."}}), required=False),
-        errors=(401, 403, 404, 409, 422)),
+        errors=(404, 409, 422)),
     "/merchant/orders/{id}/cancel": _merchant_action(
         "Cancel; the shopper is told and never charged",
-        body=_body(_obj({"reason": {"type": "string", "maxLength": 300}}, ["reason"])),
-        errors=(400, 401, 403, 404, 409, 422)),
+        body=_body(_obj({"reason": _text(1, MAX_REASON)}, ["reason"])),
+        errors=(400, 404, 409, 422)),
     "/merchant/orders/{id}/slot": _merchant_action(
         "Move the pickup to another slot the shop offers now; the shopper is told by SMS",
-        body=_body(_obj({"slot": {**INSTANT, "description": "A `start` from the slots list."}},
-                        ["slot"])), errors=(400, 401, 403, 404, 409, 422)),
+        body=_body(_obj({"slot": {**INSTANT_IN, "description": "A `start` from the slots "
+                                                               "list."}},
+                        ["slot"])), errors=(400, 404, 409, 422)),
     "/merchant/products": {"get": _op(
         "The shop's catalogue, withdrawn products included", {"200": _json(
             {"type": "array", "items": _ref("MerchantProduct")})}, tag=MERCHANT,
-        secured=True, errors=(401, 403))},
+        secured=True)},
     "/merchant/products/{id}": {"patch": _op(
-        "Change price, stock (absolute count), availability, category or the promotion",
+        "Change price, stock, availability, name, category or the promotion; all or nothing",
         {"200": _json(_ref("MerchantProduct"))}, tag=MERCHANT, secured=True,
-        params=[ID_PARAM], errors=(400, 401, 403, 404, 422), body=_body(_obj(
-            {"price_cents": CENTS, "stock": {"type": "integer", "minimum": 0},
-             "active": {"type": "boolean"}, "name": TEXT, "category": {**TEXT, "maxLength": 60},
-             "promo_price_cents": {**CENTS, "nullable": True, "description":
-                                   "Below price_cents; null ends the promotion and clears "
-                                   "its dates."},
-             "promo_starts_at": {**INSTANT, "nullable": True,
+        params=[ID_PARAM], errors=(400, 404, 409, 422), body=_body(_obj(
+            {"price_cents": {**CENTS, "maximum": MAX_PRICE_CENTS},
+             "stock": {**COUNT, "maximum": MAX_STOCK,
+                       "description": "What can be sold now (v1): on hand becomes this plus "
+                                      "what is held. Not with on_hand."},
+             "on_hand": {**COUNT, "maximum": MAX_STOCK,
+                         "description": "The shop's count, bags set aside included; at "
+                                        "least what is held (409 below_held)."},
+             "expected_on_hand": {**COUNT, "maximum": MAX_STOCK, "nullable": True,
+                                  "description": "With on_hand: the count the shop saw; if "
+                                                 "it moved meanwhile, 409 stock_changed and "
+                                                 "nothing is written."},
+             "active": {"type": "boolean"}, "name": _text(1, 200),
+             "category": _text(1, 60),
+             "promo_price_cents": {**CENTS, "maximum": MAX_PRICE_CENTS, "nullable": True,
+                                   "description": "Below price_cents; null ends the "
+                                                 "promotion and clears its dates."},
+             "promo_starts_at": {**INSTANT_IN, "nullable": True,
                                  "description": "With offset; null: open-ended."},
-             "promo_ends_at": {**INSTANT, "nullable": True,
+             "promo_ends_at": {**INSTANT_IN, "nullable": True,
                                "description": "After the start, not past; null: open-ended."}
-             })))},
+             }, additionalProperties=False,
+            description="Only the fields to change; any other is 422 unknown_field.")),
+        error_descriptions={"s409": "The count moved since the shop saw it (stock_changed, "
+                                    "nothing written) or is below what is held (below_held)."})},
     "/webhooks/stripe": {"post": _op(
         "Stripe events (payment authorised…), verified with Stripe-Signature",
-        {"200": {"description": "Event handled or ignored."}}, tag=WEBHOOKS, errors=(400,))},
+        {"200": _json(_obj({"received": {"type": "boolean"},
+                            "outcome": {**TEXT, "description": "What was done: placed, "
+                                                               "released, declined, "
+                                                               "duplicate, ignored…"}},
+                           ["received", "outcome"]), "Event handled or ignored.")},
+        tag=WEBHOOKS, errors=(400, 404, 413, 503),
+        params=[_param("Stripe-Signature", "header", TEXT, required=False)],
+        error_descriptions={"s400": "Bad or stale signature (bad_signature), unreadable "
+                                    "event (malformed).",
+                            "s404": "This site does not take payments by Stripe "
+                                    "(COMPTOIR_PAYMENTS is not stripe).",
+                            "s503": "Stripe did not answer a follow-up call; it will send "
+                                    "the event again."})},
     "/webhooks/twilio/status": {"post": _op(
         "Twilio delivery status callbacks, verified with X-Twilio-Signature",
-        {"200": {"description": "Recorded."}}, tag=WEBHOOKS, errors=(400, 403))},
+        {"200": _json(_obj({"message": {"type": "integer", "nullable": True,
+                                        "description": "Our message's id; null when the "
+                                                       "report is not about one of ours."},
+                            "status": NULLABLE_TEXT}, ["message", "status"]), "Recorded.")},
+        tag=WEBHOOKS, errors=(400, 403, 413, 422, 503),
+        params=[_param("sms", "query", {"type": "integer", "minimum": 1},
+                       "Our message's id, as put in its StatusCallback.", required=False),
+                _param("X-Twilio-Signature", "header", TEXT, required=False)],
+        requestBody={"required": True, "content": {"application/x-www-form-urlencoded": {
+            "schema": _obj({"MessageSid": _text(1, 80), "MessageStatus": _text(1, 20),
+                            "ErrorCode": {"type": "string", "pattern": "^[0-9]{0,10}$"}},
+                           ["MessageSid", "MessageStatus"])}}},
+        error_descriptions={"s400": "MessageSid, MessageStatus or ErrorCode missing or "
+                                    "unreadable.",
+                            "s403": "Missing or wrong X-Twilio-Signature (bad_signature).",
+                            "s503": "Twilio is not configured on this site."})},
     "/webhooks/twilio/inbound": {"post": _op(
         "Messages from shoppers (STOP, START, replies), verified with X-Twilio-Signature",
-        {"200": {"description": "TwiML answer."}}, tag=WEBHOOKS, errors=(400, 403, 503))},
+        {"200": {"description": "TwiML answer (empty: Twilio's own opt-out handling answers "
+                                "STOP and START).",
+                 "content": {"text/xml": {"schema": TEXT}}}},
+        tag=WEBHOOKS, errors=(400, 403, 413, 422, 503),
+        params=[_param("X-Twilio-Signature", "header", TEXT, required=False)],
+        requestBody={"required": True, "content": {"application/x-www-form-urlencoded": {
+            "schema": _obj({"From": TEXT, "Body": TEXT, "MessageSid": TEXT})}}},
+        error_descriptions={"s403": "Missing or wrong X-Twilio-Signature (bad_signature).",
+                            "s503": "Twilio is not configured on this site."})},
     "/openapi.json": {"get": _op("This document", {"200": _json({"type": "object"})},
-                                 tag=META)},
+                                 tag=META, errors=(422,))},
 }
 
 DOCUMENT = {
@@ -326,7 +488,14 @@ DOCUMENT = {
     "info": {"title": "Comptoir API", "version": "1",
              "description": "Reserve and prepay at a town's independent shops, collect in "
                             "store. Money in integer cents, times ISO-8601 with offset; "
-                            "errors are {\"error\": {\"code\", \"message\", \"field\"?}}."},
+                            "errors are {\"error\": {\"code\", \"message\", \"field\"?}}.\n\n"
+                            "Every operation may also answer, in that shape: 404 not_found "
+                            "for an address this document does not describe (a path "
+                            "parameter outside its schema included, such as /orders/abc); "
+                            "405 method_not_allowed, with Allow, for a method it does not "
+                            "list; 500 server_error when something unexpected fails (never "
+                            "for bad input). A text with a NUL byte in any query parameter "
+                            "is 422 invalid_text, naming it."},
     "servers": [{"url": "/api/v1"}],
     "tags": [{"name": SHOPPER, "description": "No account needed."},
              {"name": MERCHANT, "description": "Authorization: Bearer TOKEN; one shop only."},
@@ -339,6 +508,11 @@ DOCUMENT = {
 }
 
 
+def document() -> dict:
+    """The whole document, once every API module has added its operations."""
+    return DOCUMENT
+
+
 @bp.get("/openapi.json")
 def openapi():
-    return jsonify(DOCUMENT)
+    return jsonify(document())

@@ -10,7 +10,8 @@ from app.api import bp
 from app.errors import Invalid, Malformed
 
 # Path ids: the integer columns' range, so a huge id is a 404 and never an SQL overflow.
-ID = "int(min=1, max=2147483647)"
+MAX_ID = 2**31 - 1
+ID = f"int(min=1, max={MAX_ID})"
 MAX_PAGE = 100_000
 # Dates a client could mean; the bounds keep day arithmetic (and UTC conversion) in range.
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)

@@ -67,8 +67,10 @@ docs.PATHS["/merchant/orders/{id}/messages"] = {
                                                      "a minute: the same message).")},
         tag=docs.MERCHANT, params=[docs.ID_PARAM], secured=True,
         errors=(400, 401, 403, 404, 422), body=docs._body(docs._obj(
-            {"text": {"type": "string", "maxLength": MAX_TEXT,
-                      "description": "Folded to GSM-7 (ê -> e); an emoji is refused."}},
+            {"text": {**docs._text(1, MAX_TEXT), "description":
+                      "Spaces and line breaks folded to one space, then at most "
+                      f"{MAX_TEXT} characters; folded to GSM-7 (ê -> e); a character with "
+                      "no GSM-7 spelling (an emoji) is refused (not_gsm7)."}},
             ["text"]))),
     "get": docs._op(
         "The order's SMS both ways, in time order: sent with their delivery status, "

@@ -1,4 +1,8 @@
-"""Given-helpers for the JSON API: a bakery with two products, a merchant's bearer token."""
+"""Given-helpers for the JSON API: a bakery with two products, a merchant's bearer token.
+
+`client` here checks every /api/v1 answer against the OpenAPI document (an undocumented
+status or a body off its schema fails the test); `unchecked_client` is the plain one, for
+the rare test that provokes what no document lists (a 500)."""
 
 import pytest
 import sqlalchemy as sa
@@ -6,6 +10,17 @@ import sqlalchemy as sa
 from app.accounts.services import issue_token
 from app.extensions import db
 from tests.factories import checkout_payload, make_merchant, make_product, make_shop
+from tests.openapi_check import validating_client
+
+
+@pytest.fixture
+def client(app):
+    return validating_client(app)
+
+
+@pytest.fixture
+def unchecked_client(app):
+    return app.test_client()
 
 
 @pytest.fixture
