@@ -41,6 +41,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     app.extensions["comptoir.clock"] = utcnow  # tests put a controlled clock here
 
     from app import models  # noqa: F401  every table known to SQLAlchemy and Alembic
+    from app import handlers  # noqa: F401  what each package does when an order changes
     from app.accounts import routes as accounts_routes
     from app.api import bp as api_bp
     from app.cli import register_cli

@@ -1,5 +1,7 @@
 """Database helpers shared by every domain: UTC timestamps, SQLite setup, dialect-aware SQL."""
+import logging
 import uuid
+from contextvars import ContextVar
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
@@ -9,6 +11,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
 from app.extensions import db
+
+log = logging.getLogger("comptoir.db")
 
 
 class UTCDateTime(sa.types.TypeDecorator):
@@ -70,11 +74,13 @@ def insert_ignore(model):
 
 
 def configure_sqlite(engine: Engine) -> None:
-    """WAL, foreign keys, and BEGIN IMMEDIATE.
+    """WAL and foreign keys; BEGIN IMMEDIATE for writing units only.
 
     A deferred SQLite transaction that reads, then writes after another writer committed,
-    fails at once with SQLITE_BUSY_SNAPSHOT (busy_timeout does not help); taking the write
-    lock at BEGIN makes writers queue instead, which is what a checkout race needs.
+    fails at once with SQLITE_BUSY_SNAPSHOT (busy_timeout does not help); a writing unit
+    of work therefore takes the write lock at BEGIN, so writers queue instead. Everything
+    else (page views, the reads before a provider call) begins deferred and reads its WAL
+    snapshot beside the writer, never waiting for it.
     """
     if engine.dialect.name != "sqlite":
         return
@@ -90,26 +96,136 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _writing.get() else "BEGIN")
 
 
-class transaction:
-    """One unit of work: commit on success, roll back on any exception (nothing half-written)."""
+_writing: ContextVar[bool] = ContextVar("comptoir_writing_unit", default=False)
+_unit: ContextVar["UnitOfWork | None"] = ContextVar("comptoir_unit", default=None)
 
-    def __enter__(self):
-        return db.session
+
+def in_transaction() -> bool:
+    """True while the app's session has a transaction open: adapters (and the test
+    suite's fakes) refuse a provider call made inside one."""
+    return db.session().in_transaction()
+
+
+# The lock order of every writer, so that PostgreSQL never deadlocks: a checkout's row,
+# its orders, then (here) all its products by id, its slot seats by (shop, start), its
+# vouchers, and last the rows nobody else locks (SMS, settlement and ledger rows).
+# hold_basket takes them in this order itself; the effects of transitions are queued on
+# the unit (UnitOfWork.later) and run in this order just before commit.
+PRODUCTS, SEATS, VOUCHERS, ROWS = range(4)
+
+
+class UnitOfWork:
+    """One service use case, one transaction: `with unit_of_work(...)` begins it, commits
+    on success, rolls back on any exception; nothing else commits.
+
+    - A unit entered inside another joins it (one commit, by the outermost).
+    - `write=False` for reads: on SQLite no write lock is taken (see configure_sqlite).
+    - `later(key, fn)` queues a write that must follow the lock order (`key` starts with
+      one of PRODUCTS, SEATS, VOUCHERS, ROWS); they run sorted, just before commit. A
+      repeated key runs once.
+    - `after_commit(fn)` runs once the transaction is committed, with none open: the place
+      for calls that leave the process (a capture at the bank). It never runs on rollback;
+      a failure there is logged, and the job it was doing stays for the sweep.
+    - `payments` (the payment adapter) lets after-commit work reach the provider now
+      rather than at the next sweep.
+    """
+
+    def __init__(self, *, write: bool = True, payments=None):
+        self.write = write
+        self.payments = payments
+        self._later: dict[tuple, object] = {}
+        self._after: list = []
+        self._outer: UnitOfWork | None = None
+        self._tokens = ()
+
+    def __enter__(self) -> "UnitOfWork":
+        outer = _unit.get()
+        if outer is not None:
+            if self.write and not outer.write:
+                raise RuntimeError("a writing unit of work cannot run inside a reading one")
+            outer.payments = outer.payments or self.payments
+            self._outer = outer
+            return outer
+        session = db.session()
+        if session.in_transaction():
+            # What the caller read before (a page loading its objects) ends here: the unit
+            # starts on a fresh snapshot, and on SQLite takes the write lock at its BEGIN.
+            session.commit()
+        self._tokens = (_unit.set(self), _writing.set(self.write))
+        return self
+
+    def later(self, key: tuple, fn) -> None:
+        self._later.setdefault(key, fn)
+
+    def after_commit(self, fn) -> None:
+        self._after.append(fn)
+
+    def run_queued(self) -> None:
+        """The queued writes, in lock order (also called by commit)."""
+        while self._later:
+            key = min(self._later)
+            self._later.pop(key)()
 
     def __exit__(self, exc_type, exc, tb):
-        if exc_type is None:
-            db.session.commit()
-        else:
+        if self._outer is not None:
+            return False
+        unit_token, writing_token = self._tokens
+        try:
+            if exc_type is None:
+                self.run_queued()
+                db.session.commit()
+            else:
+                db.session.rollback()
+        except BaseException:
             db.session.rollback()
+            raise
+        finally:
+            _unit.reset(unit_token)
+            _writing.reset(writing_token)
+        if exc_type is None:
+            for fn in self._after:
+                try:
+                    fn()
+                except Exception:  # the work stays due: the sweep retries it
+                    log.exception("after-commit work failed; left for the sweep")
         return False
+
+
+def unit_of_work(*, write: bool = True, payments=None) -> UnitOfWork:
+    return UnitOfWork(write=write, payments=payments)
+
+
+def current_unit() -> UnitOfWork:
+    """The unit the caller runs in: transitions and their handlers queue work on it."""
+    unit = _unit.get()
+    if unit is None:
+        raise RuntimeError("this writes to the database: call it inside unit_of_work()")
+    return unit
+
+
+def is_deadlock(error: Exception) -> bool:
+    """PostgreSQL gave up on a lock cycle (SQLSTATE 40P01): the transaction may be retried."""
+    return getattr(getattr(error, "orig", None), "sqlstate", None) == "40P01"
+
+
+def retry_on_deadlock(fn, *args, **kwargs):
+    """Run a whole unit of work, once more if PostgreSQL chose it as a deadlock's victim.
+    Every writer takes its locks in one order, so this is a safety net, not the plan."""
+    try:
+        return fn(*args, **kwargs)
+    except sa.exc.DBAPIError as error:
+        if not is_deadlock(error):
+            raise
+        log.warning("deadlock in %s, retried once", getattr(fn, "__name__", fn))
+        return fn(*args, **kwargs)
 
 
 class Claimable:
     """Columns of a row that one process at a time takes to work on (an outbox message, a
-    settlement, a refund): see claim_rows."""
+    payment job): see claim_rows."""
 
     attempts: so.Mapped[int] = so.mapped_column(default=0)
     claim: so.Mapped[str | None] = so.mapped_column(sa.String(40), index=True)
@@ -117,25 +233,31 @@ class Claimable:
 
 
 def claim_rows(model, due, claimable, *, working: str, now: datetime) -> list:
-    """Take the rows that `due` (a SELECT of ids) finds for this process alone, and commit.
+    """Take the rows that `due` (a SELECT of ids) finds for this process alone, in a unit
+    of work of its own, and return them as plain objects (detached, loaded).
 
     One UPDATE marks them `working` with a fresh claim token; rows another process holds
     are skipped (SKIP LOCKED on PostgreSQL; SQLite has one writer at a time) and
     `claimable` is checked again, so no two processes ever take the same row. The model
-    is Claimable and has a status column."""
+    is Claimable and has a status column. No transaction is left open: the caller goes on
+    to call a provider."""
     token = uuid.uuid4().hex
-    # The ids in their own SELECT: inside UPDATE … WHERE id IN (SELECT … LIMIT n FOR UPDATE
-    # SKIP LOCKED), PostgreSQL rescans the subquery for each row and skips the rows the
-    # UPDATE has just locked, so a LIMIT did not hold (every due row was taken).
-    ids = db.session.scalars(for_update(due, skip_locked=True)).all()
-    if ids:
-        db.session.execute(sa.update(model).where(model.id.in_(ids), claimable)
-                           .values(status=working, claim=token, claimed_at=now,
-                                   attempts=model.attempts + 1)
-                           .execution_options(synchronize_session=False))
-    db.session.commit()
-    return list(db.session.scalars(sa.select(model).where(model.claim == token)
-                                   .order_by(model.id)))
+    with unit_of_work():
+        # The ids in their own SELECT: inside UPDATE … WHERE id IN (SELECT … LIMIT n FOR
+        # UPDATE SKIP LOCKED), PostgreSQL rescans the subquery for each row and skips the
+        # rows the UPDATE has just locked, so a LIMIT did not hold (every due row was taken).
+        ids = db.session.scalars(for_update(due, skip_locked=True)).all()
+        if ids:
+            db.session.execute(sa.update(model).where(model.id.in_(ids), claimable)
+                               .values(status=working, claim=token, claimed_at=now,
+                                       attempts=model.attempts + 1)
+                               .execution_options(synchronize_session=False))
+    with unit_of_work(write=False):
+        rows = list(db.session.scalars(sa.select(model).where(model.claim == token)
+                                       .order_by(model.id)))
+        for row in rows:
+            db.session.expunge(row)
+    return rows
 
 
 def for_update(query, *, skip_locked: bool = False, of=None):

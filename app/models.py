@@ -4,7 +4,7 @@ from app.catalog.models import Product  # noqa: F401
 from app.ledger.models import LedgerEntry, Refund, RefundLine  # noqa: F401
 from app.notify.models import SmsMessage, SmsOptOut  # noqa: F401
 from app.orders.models import Checkout, Customer, Order, OrderEvent, OrderLine  # noqa: F401
-from app.payments.models import PaymentTransaction  # noqa: F401
+from app.payments.models import PaymentJob, PaymentTransaction  # noqa: F401
 from app.pickup.models import SlotSeats  # noqa: F401
 from app.shops.models import Closure, OpeningHours, Shop  # noqa: F401
 from app.vouchers.models import (Voucher, VoucherLookup, VoucherMovement,  # noqa: F401

@@ -5,7 +5,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.accounts.models import MANAGER, MERCHANT, ROLES, User
-from app.database import transaction
+from app.database import unit_of_work
 from app.errors import Conflict, Invalid, NotFound, Unauthorized
 from app.extensions import db
 from app.orders.requests import EMAIL
@@ -29,7 +29,7 @@ def create_user(*, email: str, password: str, role: str, shop_slug: str | None =
             raise NotFound("Boutique introuvable.", field="shop")
     if db.session.scalar(sa.select(User.id).where(User.email == email)):
         raise Conflict("Ce compte existe déjà.", field="email", code="duplicate_email")
-    with transaction():
+    with unit_of_work():
         user = User(email=email, role=role, shop_id=shop.id if shop else None)
         user.set_password(password)
         db.session.add(user)

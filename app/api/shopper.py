@@ -11,6 +11,7 @@ from app.catalog.search import search_products
 from app.errors import Invalid
 from app.orders import services as orders
 from app.orders.requests import parse_checkout
+from app.payments.services import open_payment
 from app.pickup.services import bookable_slots
 from app.shops.services import get_shop, list_shops
 from app.timeutil import local_today
@@ -52,6 +53,8 @@ def create_checkout():
     result = orders.create_checkout(parse_checkout(payload), now=clock(),
                                     provider=payments_provider(), payload=payload,
                                     idempotency_key=key)
+    # Stripe's PaymentIntent is opened here, the hold committed: a GET only reads it.
+    open_payment(payments_provider(), result.checkout_id)
     response = jsonify(checkout_json(result.checkout, payments_provider(), private=True))
     response.status_code = 201
     if result.replayed:
@@ -75,6 +78,16 @@ def _idempotency_key() -> str | None:
 def checkout(checkout_id):
     found = orders.tracked_checkout(checkout_id, request.headers.get(TOKEN_HEADER))
     return jsonify(checkout_json(found, payments_provider(), private=True))
+
+
+@bp.post(f"/checkouts/<{ID}:checkout_id>/payment")
+def open_checkout_payment(checkout_id):
+    """Open the provider's payment object again when it could not be opened with the
+    checkout (Stripe did not answer then): 503 while it still does not."""
+    found = orders.tracked_checkout(checkout_id, request.headers.get(TOKEN_HEADER))
+    open_payment(payments_provider(), found.id)
+    return jsonify(checkout_json(orders.get_checkout(checkout_id), payments_provider(),
+                                 private=True))
 
 
 @bp.post(f"/checkouts/<{ID}:checkout_id>/pay")

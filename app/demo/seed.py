@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from app.accounts.models import MANAGER, MERCHANT, User
 from app.catalog.models import Product
 from app.catalog.search import search_text_for
-from app.database import transaction, utcnow
+from app.database import unit_of_work, utcnow
 from app.extensions import db
 from app.shops.models import Shop
 from app.shops.services import create_shop
@@ -100,12 +100,12 @@ def seed_demo() -> list[tuple[str, str, str]]:
         if shop is None:
             shop = create_shop(slug=slug, name=name, address=f"{address}, 43000 Le Puy-en-Velay",
                                phone=phone, slot_minutes=15, seats_per_slot=4, prep_minutes=60)
-            with transaction():
+            with unit_of_work():
                 for j, (product_name, price) in enumerate(products):
                     on_promotion = j % PROMOTION_EVERY == index % PROMOTION_EVERY
                     db.session.add(Product(
                         shop_id=shop.id, name=product_name, price_cents=price,
-                        stock=5 + (j * 7 + index * 3) % 40, sku=f"{slug[:4].upper()}-{j + 1:03d}",
+                        on_hand=5 + (j * 7 + index * 3) % 40, sku=f"{slug[:4].upper()}-{j + 1:03d}",
                         category=_category(slug, product_name),
                         promo_price_cents=price * (100 - PROMOTION_PERCENT) // 100
                         if on_promotion else None,
@@ -123,7 +123,7 @@ def seed_demo() -> list[tuple[str, str, str]]:
 def _ensure_user(email: str, role: str, shop_id: int | None) -> None:
     if db.session.scalar(sa.select(User.id).where(User.email == email)):
         return
-    with transaction():
+    with unit_of_work():
         user = User(email=email, role=role, shop_id=shop_id)
         user.set_password(DEMO_PASSWORD)
         db.session.add(user)

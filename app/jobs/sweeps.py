@@ -5,25 +5,27 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from time import monotonic
 
+import logging
+
 import sqlalchemy as sa
 
-from app.database import for_update, transaction
+from app.database import for_update, retry_on_deadlock, unit_of_work
 from app.extensions import db
-from app.i18n import N_
-from app.ledger.refunds import process_refunds
 from app.notify import texts
 from app.notify.models import WITHDRAWN, SmsMessage, SmsOptOut
 from app.notify.providers import SmsProvider
 from app.notify.services import flush_outbox, queue_sms
 from app.notify.timing import reminder_send_at
-from app.orders.models import (CANCELLED, CHECKOUT_PENDING, CONFIRMED, NO_SHOW, PLACED, READY,
+from app.orders.models import (CANCELLED, CHECKOUT_PENDING, NO_SHOW, OPEN_STATES, PLACED,
                                Checkout, Customer, Order)
 from app.orders.services import expire_checkout
-from app.orders.transitions import transition
+from app.orders.transitions import SYSTEM, transition
 from app.payments.models import AUTHORIZE, SUCCEEDED, PaymentTransaction
 from app.payments.providers import PaymentProvider
-from app.payments.services import process_settlements
+from app.payments.services import run_payment_jobs
 from app.shops.models import Shop
+
+log = logging.getLogger("comptoir.jobs")
 
 BATCH = 500
 LONGEST_NO_SHOW = timedelta(days=7)  # bounds the candidate scan; shops set less
@@ -31,32 +33,43 @@ NIGHT = timedelta(hours=13)  # the longest a reminder moves back (timing.reminde
 TELLS_THE_SLOT = ("placed", "moved")  # SMS kinds that give the shopper their slot
 
 
+def each(items, handle) -> int:
+    """handle(item) for each item, each in its own unit of work, retried once if
+    PostgreSQL picks it as a deadlock's victim; one item that fails is logged and left
+    for the next run, and the others go on. Returns how many were handled."""
+    handled = 0
+    for item in items:
+        try:
+            handled += retry_on_deadlock(handle, item)
+        except Exception:
+            log.exception("%s(%s) failed; left for the next run", handle.__name__, item)
+    return handled
+
+
 def release_expired_holds(now: datetime) -> int:
-    due = db.session.scalars(sa.select(Checkout.id).where(
-        Checkout.status == CHECKOUT_PENDING, Checkout.hold_expires_at <= now)
-        .order_by(Checkout.id).limit(BATCH)).all()
-    db.session.rollback()
-    return sum(expire_checkout(checkout_id, now=now) for checkout_id in due)
+    with unit_of_work(write=False):
+        due = db.session.scalars(sa.select(Checkout.id).where(
+            Checkout.status == CHECKOUT_PENDING, Checkout.hold_expires_at <= now)
+            .order_by(Checkout.id).limit(BATCH)).all()
+    return each(due, lambda checkout_id: int(expire_checkout(checkout_id, now=now)))
 
 
 def mark_no_shows(now: datetime) -> int:
     """The rule: an order not collected `shop.no_show_minutes` (default 24 h) after its
     slot ends is released: confirmed or ready -> no_show; never confirmed by the shop ->
     cancelled. Goods go back to stock and the authorisation is released; nothing is charged."""
-    rows = db.session.execute(
-        sa.select(Order.id, Order.slot_end, Shop.no_show_minutes).join(Shop)
-        .where(Order.status.in_((PLACED, CONFIRMED, READY)), Order.slot_end <= now)
-        .order_by(Order.slot_end).limit(BATCH)).all()
-    db.session.rollback()
-    handled = 0
-    for order_id, slot_end, minutes in rows:
-        if slot_end + timedelta(minutes=minutes) <= now:
-            handled += _release_no_show(order_id, now)
-    return handled
+    with unit_of_work(write=False):
+        rows = db.session.execute(
+            sa.select(Order.id, Order.slot_end, Shop.no_show_minutes).join(Shop)
+            .where(Order.status.in_(OPEN_STATES), Order.slot_end <= now)
+            .order_by(Order.slot_end).limit(BATCH)).all()
+    due = [order_id for order_id, slot_end, minutes in rows
+           if slot_end + timedelta(minutes=minutes) <= now]
+    return each(due, lambda order_id: _release_no_show(order_id, now))
 
 
 def _release_no_show(order_id: int, now: datetime) -> int:
-    with transaction():
+    with unit_of_work():
         checkout = db.session.scalar(for_update(
             sa.select(Checkout).join(Order).where(Order.id == order_id), skip_locked=True,
             of=Checkout))
@@ -65,10 +78,9 @@ def _release_no_show(order_id: int, now: datetime) -> int:
         order = db.session.get(Order, order_id)
         db.session.refresh(order)
         if order.status == PLACED:
-            transition(order, CANCELLED, actor="system", now=now,
-                       note=N_("non confirmée par la boutique à temps"))
-        elif order.status in (CONFIRMED, READY):
-            transition(order, NO_SHOW, actor="system", now=now, note=N_("non retirée"))
+            transition(order, CANCELLED, actor=SYSTEM, now=now, code="not_confirmed_in_time")
+        elif order.status in OPEN_STATES:
+            transition(order, NO_SHOW, actor=SYSTEM, now=now, code="not_collected")
         else:
             return 0
     return 1
@@ -99,11 +111,11 @@ def send_due_reminders(now: datetime) -> int:
     rows = db.session.execute(
         sa.select(Order, withdrawn, told_at).join(Shop)
         .join(Customer, Customer.id == Order.customer_id)
-        .where(Order.status.in_((PLACED, CONFIRMED, READY)), Order.slot_start > now,
+        .where(Order.status.in_(OPEN_STATES), Order.slot_start > now,
                Order.slot_start <= horizon, ~reminded, ~sa.exists(opted_out))
         .order_by(Order.slot_start).limit(BATCH)).all()
     queued = 0
-    with transaction():
+    with unit_of_work():
         for order, withdrawn_before, told in rows:
             send_at = reminder_send_at(order.slot_start, order.shop.reminder_minutes)
             told = max(order.created_at, told or order.created_at)
@@ -125,31 +137,28 @@ def settle_lapsing_authorizations(now: datetime) -> int:
     can be captured only once. A day before, orders not yet collected are cancelled (the
     shopper gets the usual SMS, the shop sees the event); the last of them ending writes
     the checkout's settlement: a capture of what was collected, the rest released."""
-    due = db.session.scalars(
-        sa.select(PaymentTransaction.checkout_id).distinct()
-        .join(Order, Order.checkout_id == PaymentTransaction.checkout_id)
-        .where(PaymentTransaction.kind == AUTHORIZE, PaymentTransaction.status == SUCCEEDED,
-               PaymentTransaction.capture_before <= now + LAPSE_MARGIN,
-               Order.status.in_((PLACED, CONFIRMED, READY)))
-        .order_by(PaymentTransaction.checkout_id).limit(BATCH)).all()
-    db.session.rollback()
-    return sum(_settle_lapsing(checkout_id, now) for checkout_id in due)
+    with unit_of_work(write=False):
+        due = db.session.scalars(
+            sa.select(PaymentTransaction.checkout_id).distinct()
+            .join(Order, Order.checkout_id == PaymentTransaction.checkout_id)
+            .where(PaymentTransaction.kind == AUTHORIZE, PaymentTransaction.status == SUCCEEDED,
+                   PaymentTransaction.capture_before <= now + LAPSE_MARGIN,
+                   Order.status.in_(OPEN_STATES))
+            .order_by(PaymentTransaction.checkout_id).limit(BATCH)).all()
+    return each(due, lambda checkout_id: _settle_lapsing(checkout_id, now))
 
 
 def _settle_lapsing(checkout_id: int, now: datetime) -> int:
-    with transaction():
+    with unit_of_work():
         checkout = db.session.scalar(for_update(
             sa.select(Checkout).where(Checkout.id == checkout_id), skip_locked=True))
         if checkout is None:
             return 0
         for order in checkout.orders:
             db.session.refresh(order)  # as committed by whoever held the lock before us
-        open_orders = [order for order in checkout.orders
-                       if order.status in (PLACED, CONFIRMED, READY)]
+        open_orders = [order for order in checkout.orders if order.status in OPEN_STATES]
         for order in open_orders:
-            transition(order, CANCELLED, actor="system", now=now,
-                       note=N_("autorisation bancaire arrivée à échéance : commande "
-                               "annulée, rien n'est débité pour elle"))
+            transition(order, CANCELLED, actor=SYSTEM, now=now, code="authorization_lapsing")
     return 1 if open_orders else 0
 
 
@@ -159,19 +168,32 @@ class SweepReport:
     handled: int
 
 
+    failed: bool = False  # the sweep itself broke off (logged); the others still ran
+
+
 def run_once(now: datetime, *, sms: SmsProvider, payments: PaymentProvider) -> list[SweepReport]:
+    """Every sweep once, each on its own: one that fails (a database hiccup, a provider
+    down) is logged and reported, and the others, the SMS flush included, still run."""
     started = monotonic()
-    reports = [
-        SweepReport("release_expired_holds", release_expired_holds(now)),
-        SweepReport("mark_no_shows", mark_no_shows(now)),
-        SweepReport("settle_lapsing_authorizations", settle_lapsing_authorizations(now)),
-        # Refunds are settlements too: the same line counts those retried here.
-        SweepReport("settle_payments", process_settlements(payments, now)
-                    + process_refunds(payments, now)),
-        SweepReport("send_due_reminders", send_due_reminders(now)),
+    sweeps = [
+        ("release_expired_holds", lambda: release_expired_holds(now)),
+        ("mark_no_shows", lambda: mark_no_shows(now)),
+        ("settle_lapsing_authorizations", lambda: settle_lapsing_authorizations(now)),
+        # Captures, voids and refunds: the payment jobs due or given back as stale.
+        ("settle_payments", lambda: run_payment_jobs(payments, now)),
+        ("send_due_reminders", lambda: send_due_reminders(now)),
+        # The outbox dates its claims: a run slowed down by the sweeps above (a payment
+        # provider timing out) must not claim with a time so old that another process
+        # takes the claim for stale and sends the same message again.
+        ("flush_sms_outbox",
+         lambda: flush_outbox(sms, now + timedelta(seconds=monotonic() - started))),
     ]
-    # The outbox dates its claims: a run slowed down by the sweeps above (a payment
-    # provider timing out) must not claim with a time so old that another process takes
-    # the claim for stale and sends the same message again.
-    flushed_at = now + timedelta(seconds=monotonic() - started)
-    return reports + [SweepReport("flush_sms_outbox", flush_outbox(sms, flushed_at))]
+    reports = []
+    for name, sweep in sweeps:
+        try:
+            reports.append(SweepReport(name, sweep()))
+        except Exception:
+            db.session.rollback()
+            log.exception("sweep %s failed; the others go on", name)
+            reports.append(SweepReport(name, 0, failed=True))
+    return reports

@@ -3,7 +3,7 @@ from datetime import datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from app.database import Claimable, UTCDateTime, utcnow
+from app.database import UTCDateTime, utcnow
 from app.extensions import db
 
 # Ledger entry kinds. Amounts are never negative: the kind says which way the money goes.
@@ -45,12 +45,12 @@ class LedgerEntry(db.Model):
     at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
 
 
-class Refund(Claimable, db.Model):
+class Refund(db.Model):
     """Money given back on a collected order: a row of its own, never an edited capture.
 
     Written `pending` in the transaction that checks it against what was captured (the
-    checkout row locked), carried out at the provider after commit under the key
-    "refund:<id>"; only its status moves on."""
+    checkout row locked), with its PaymentJob; carried out at the provider after commit
+    under the key "refund:<id>"; only its status moves on (succeeded or failed)."""
 
     __tablename__ = "refunds"
     __table_args__ = (

@@ -4,12 +4,12 @@ A refund is checked and written under the checkout's row lock (the lock every wr
 order takes first), so two refunds at once cannot both take the same captured euros; it is
 carried out at the provider after commit, like a settlement, under the key "refund:<id>"."""
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app.database import claim_rows, for_update, transaction
+from app.database import unit_of_work
 from app.errors import Conflict, Invalid
 from app.extensions import db
 from app.ledger.models import FAILED, PENDING, PROCESSING, SUCCEEDED, Refund, RefundLine
@@ -18,13 +18,13 @@ from app.money import euros
 from app.notify import texts
 from app.orders.services import lock_order
 from app.notify.services import queue_sms
-from app.orders.models import COLLECTED, Checkout, Order, OrderLine
+from app.orders.models import COLLECTED, Order, OrderLine
 from app.orders.transitions import record_event
-from app.payments.models import CAPTURE, SUCCEEDED as CAPTURE_SUCCEEDED, PaymentTransaction
+from app.payments.models import (CAPTURE, REFUND, SUCCEEDED as CAPTURE_SUCCEEDED, PaymentJob,
+                                 PaymentTransaction)
 from app.payments.providers import PaymentProvider
+from app.payments.services import add_job, on_job_outcome
 
-MAX_ATTEMPTS = 8
-STALE_CLAIM = timedelta(minutes=10)  # a process that died mid-call gives its claim back
 # Refunds that hold (or held) captured money: only a refund the provider refused for good
 # gives its amount back to what can still be refunded.
 HOLDING = (PENDING, PROCESSING, SUCCEEDED)
@@ -115,7 +115,7 @@ def refund_order(order_id: int, *, reason: str, actor: str, now: datetime,
                       field="amount_cents")
     if amount_cents is not None and (type(amount_cents) is not int or amount_cents <= 0):
         raise Invalid(_("Montant en centimes, supérieur à zéro."), field="amount_cents")
-    with transaction():
+    with unit_of_work(payments=provider):
         order = lock_order(order_id, shop_id)
         if order.status != COLLECTED:
             raise Conflict(_("Seule une commande retirée peut être remboursée."),
@@ -143,53 +143,39 @@ def refund_order(order_id: int, *, reason: str, actor: str, now: datetime,
             PaymentTransaction.kind == CAPTURE, PaymentTransaction.status == CAPTURE_SUCCEEDED))
         refund = Refund(order_id=order.id, checkout_id=order.checkout_id, capture_id=capture.id,
                         amount_cents=amount, reason=reason, actor=actor, status=PENDING,
-                        attempts=0, created_at=now)
+                        created_at=now)
         db.session.add(refund)
         db.session.flush()
         for line, quantity in chosen:
             db.session.add(RefundLine(refund_id=refund.id, order_line_id=line.id,
                                       quantity=quantity, amount_cents=line.unit_price_cents * quantity))
-        record_event(order, "refunded", actor=actor, now=now,
-                     note=f"{euros(amount)} : {reason}")
+        record_event(order, "refunded", actor=actor, now=now, note=reason, code="refunded",
+                     params={"amount_cents": amount})
+        add_job(checkout_id=order.checkout_id, kind=REFUND, amount_cents=amount,
+                provider=capture.provider, provider_ref=capture.provider_ref,
+                refund_id=refund.id, idempotency_key=f"refund:{refund.id}", now=now)
         queue_sms(to=order.customer.phone, kind="refund", order_id=order.id,
                   shop_id=order.shop_id, now=now,
                   dedupe_key=f"refund:{refund.id}",
                   body=texts.refunded(order, amount, reason))
-    process_refunds(provider, now, refund_id=refund.id)
-    db.session.refresh(refund)
+    db.session.refresh(refund)  # as the provider's answer, after commit, left it
     return refund
 
 
-def _claim_refunds(now: datetime, refund_id: int | None) -> list[Refund]:
-    claimable = sa.or_(Refund.status == PENDING,
-                       sa.and_(Refund.status == PROCESSING, Refund.claimed_at < now - STALE_CLAIM))
-    due = sa.select(Refund.id).where(claimable)
-    if refund_id is not None:
-        due = due.where(Refund.id == refund_id)
-    return claim_rows(Refund, due, claimable, working=PROCESSING, now=now)
-
-
-def process_refunds(provider: PaymentProvider, now: datetime, *,
-                    refund_id: int | None = None) -> int:
-    """Carry out pending refunds at the provider, each by one process only; the ledger
-    entries are written with the success, in the same commit."""
-    done = 0
-    for refund in _claim_refunds(now, refund_id):
-        capture_ref = db.session.scalar(sa.select(PaymentTransaction.provider_ref)
-                                        .where(PaymentTransaction.id == refund.capture_id))
-        result = provider.refund(provider_ref=capture_ref, amount_cents=refund.amount_cents,
-                                 idempotency_key=f"refund:{refund.id}")
-        with transaction():
-            db.session.scalar(for_update(sa.select(Checkout)
-                                         .where(Checkout.id == refund.checkout_id)))
-            if result.ok:
-                values = dict(status=SUCCEEDED, done_at=now, error=None,
-                              provider_ref=(result.provider_ref or "")[:200] or None)
-                record_refund(refund, now)
-                done += 1
-            else:
-                values = dict(status=FAILED if refund.attempts >= MAX_ATTEMPTS else PENDING,
-                              error=(result.error or "")[:300])
-            db.session.execute(sa.update(Refund).where(Refund.id == refund.id).values(**values)
-                               .execution_options(synchronize_session=False))
-    return done
+@on_job_outcome
+def _refund_outcome(job: PaymentJob, attempt: PaymentTransaction, final: bool,
+                    now: datetime) -> None:
+    """A refund's try, in its unit of work: success writes the ledger's reversal; a
+    refusal for good gives its amount back to what can still be refunded."""
+    if job.kind != REFUND:
+        return
+    if attempt.status == CAPTURE_SUCCEEDED:
+        values = dict(status=SUCCEEDED, done_at=now, error=None,
+                      provider_ref=(attempt.provider_ref or "")[:200] or None)
+        record_refund(db.session.get(Refund, job.refund_id), now)
+    elif final:
+        values = dict(status=FAILED, done_at=now, error=attempt.error)
+    else:
+        values = dict(error=attempt.error)
+    db.session.execute(sa.update(Refund).where(Refund.id == job.refund_id).values(**values)
+                       .execution_options(synchronize_session=False))

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
-from app.database import insert_ignore, transaction
+from app.database import insert_ignore, unit_of_work
 from app.errors import Invalid
 from app.extensions import db
 from app.ledger.models import (COMMISSION, REFUND_COMMISSION, REFUND_SHARE, SHARE, LedgerEntry,
@@ -176,7 +176,7 @@ def set_bank_details(shop_slug: str, *, iban: str, bic: str | None,
                       code="required")
     if len(holder) > 70:
         raise Invalid(_("70 caractères au plus."), field="account_holder")
-    with transaction():
+    with unit_of_work():
         shop = db.session.get(Shop, shop.id)
         shop.iban, shop.bic, shop.account_holder = iban_value, bic_value, holder
     return shop
@@ -188,7 +188,7 @@ def set_commission(shop_slug: str, rate_bps) -> Shop:
         raise Invalid(_("Commission en points de base, entre 0 et 10000 (500 = 5 %)."),
                       field="commission_bps")
     shop = get_shop(shop_slug)
-    with transaction():
+    with unit_of_work():
         shop = db.session.get(Shop, shop.id)
         shop.commission_bps = rate_bps
     return shop

@@ -15,7 +15,7 @@ from app.money import euros
 from app.notify.conversation import (conversation, frame_length, message_shopper, not_told,
                                      one_sms_room)
 from app.orders import services as orders
-from app.orders.models import CANCELLED, COLLECTED
+from app.orders.models import CANCELLED, COLLECTED, OPEN_STATES
 from app.orders.requests import parse_slot_move
 from app.orders.transitions import STATE_LABELS
 from app.templating import when_label
@@ -69,7 +69,7 @@ def _render_order(order, *, confirm=None, cancel=None, refund=None, message=None
         else None,
         cancel_form=cancel or CancelForm(formdata=None),
         slot_form=(slot or slot_form(services.move_choices(order, clock()), formdata=None))
-        if order.status in orders.MOVABLE else None,
+        if order.status in OPEN_STATES else None,
         event_labels=services.EVENT_LABELS,
         sms_kinds=services.SMS_KIND_LABELS, sms_statuses=services.SMS_STATUS_LABELS,
         line_field=lambda line: line_field_name(line.id),

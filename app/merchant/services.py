@@ -17,7 +17,7 @@ from app.notify.conversation import (FROM_SHOPPER, SENT_TO_SHOPPER, SHOP_MESSAGE
 from app.orders import services as order_services
 from app.orders.models import (CANCELLED, COLLECTED, CONFIRMED, NEVER_PAID, ORDER_STATES,
                                PLACED, READY, Order)
-from app.orders.transitions import ALLOWED, STATE_LABELS
+from app.orders.transitions import STATE_LABELS, can
 from app.phone import display_phone
 from app.pickup.services import next_bookable_slots
 from app.templating import day_label, hhmm
@@ -79,11 +79,11 @@ def current_total_cents(order: Order) -> int:
 
 
 def allowed_actions(order: Order) -> set[str]:
-    """Which buttons the order's state allows, read from the one transitions table."""
-    allowed = ALLOWED.get(order.status, set())
+    """Which buttons the shop sees: the moves the one transitions table lets it make."""
+    shop = order_services.shop_actor(order.shop_id)
     return {name for name, to in (("confirm", CONFIRMED), ("ready", READY),
                                   ("collect", COLLECTED), ("cancel", CANCELLED))
-            if to in allowed}
+            if can(order, to, shop)}
 
 
 @dataclass

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from app.database import transaction
+from app.database import unit_of_work
 from app.errors import Invalid, NotFound
 from app.extensions import db
 from app.notify.models import NOT_TOLD, WITHDRAWN, SmsInbound, SmsMessage
@@ -69,7 +69,7 @@ def message_shopper(order_id: int, text: str, *, shop_id: int, actor: str,
     unique dedupe key settles two requests of the same minute, the look-back one that
     straddles a minute."""
     text = clean_text(text)
-    with transaction():
+    with unit_of_work():
         order = db.session.get(Order, order_id)
         if order is None or order.shop_id != shop_id or order.status in NEVER_PAID:
             raise NotFound("Commande introuvable.")

@@ -10,7 +10,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from app.database import insert_ignore, transaction
+from app.database import insert_ignore, unit_of_work
 from app.errors import Conflict
 from app.extensions import db
 from app.notify.models import (DELIVERED, FAILED, QUEUED, SENDING, SENT, UNDELIVERED,
@@ -41,7 +41,7 @@ def record_delivery_status(*, provider_ref: str, provider_status: str,
     """Apply one status callback. `message_id` is the `sms` of the callback URL we gave
     Twilio: it finds a message whose SID was never written (the flush died after the send).
     Raises Conflict when this (SID, status) was already received."""
-    with transaction():
+    with unit_of_work():
         message = _message_for(provider_ref, message_id)
         if message is None:
             return DeliveryReport(None, None)

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from app.database import insert_ignore, transaction
+from app.database import insert_ignore, unit_of_work
 from app.errors import Invalid
 from app.extensions import db
 from app.notify.conversation import REPLY, UNMATCHED, record_reply, reply_order
@@ -77,7 +77,7 @@ def handle_inbound_sms(*, sender: str, body: str, now: datetime,
         phone = normalize_phone(sender, field="From")
     except Invalid:
         phone = None  # a short code or a sender name: no shopper of ours
-    with transaction():
+    with unit_of_work():
         order = None
         if phone is None:
             handled = UNMATCHED

@@ -10,7 +10,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from app.database import transaction
+from app.database import unit_of_work
 from app.errors import Invalid
 from app.extensions import db
 from app.notify.models import PROMOTIONAL, SmsOptOut
@@ -76,7 +76,7 @@ def queue_campaign(text, *, now: datetime) -> int:
     campaign = hashlib.sha256(f"{local_today(now)}\n{text}".encode()).hexdigest()[:20]
     send_after = next_promo_moment(now)
     queued = 0
-    with transaction():
+    with unit_of_work():
         for customer_id, phone, language in db.session.execute(_recipients()).all():
             queued += queue_sms(to=phone, body=promo_body(text, language), kind=PROMOTIONAL,
                                 dedupe_key=f"promo:{campaign}:{customer_id}", now=now,

@@ -6,14 +6,14 @@ from time import monotonic
 
 import sqlalchemy as sa
 
-from app.database import claim_rows, insert_ignore
+from app.database import claim_rows, insert_ignore, unit_of_work
 from app.extensions import db
 from app.notify.models import (FAILED, PROMOTIONAL, QUEUED, SENDING, SENT, WITHDRAWN,
                                SmsMessage)
 from app.notify.providers import ProviderUnavailable, SendResult, SmsProvider
 from app.notify.segments import segments
 from app.notify.timing import next_promo_moment, promo_open
-from app.orders.models import CONFIRMED, PLACED, READY, Order
+from app.orders.models import OPEN_STATES, Order
 
 log = logging.getLogger("comptoir.sms")
 
@@ -69,21 +69,20 @@ def _claim_batch(now: datetime, limit: int) -> list[_Claimed]:
                                SmsMessage.claimed_at < now - STALE_CLAIM))
     due = (sa.select(SmsMessage.id).where(claimable, SmsMessage.send_after <= now)
            .order_by(SmsMessage.id).limit(limit))
-    claimed = [_Claimed(m.id, m.to, m.body, m.kind, m.attempts, m.claim, m.created_at)
-               for m in claim_rows(SmsMessage, due, claimable, working=SENDING, now=now)]
-    db.session.commit()  # ends the read: nothing held while the provider is called
-    return claimed
+    # claim_rows leaves no transaction open: nothing is held while the provider is called.
+    return [_Claimed(m.id, m.to, m.body, m.kind, m.attempts, m.claim, m.created_at)
+            for m in claim_rows(SmsMessage, due, claimable, working=SENDING, now=now)]
 
 
 def _settle(message: _Claimed, **values) -> bool:
     """Write the outcome of this flush's try, only if the message is still ours: a status
     callback may have settled it meanwhile, or a later flush taken over a stale claim."""
-    done = db.session.execute(
-        sa.update(SmsMessage)
-        .where(SmsMessage.id == message.id, SmsMessage.status == SENDING,
-               SmsMessage.claim == message.claim)
-        .values(**values).execution_options(synchronize_session=False)).rowcount
-    db.session.commit()
+    with unit_of_work():
+        done = db.session.execute(
+            sa.update(SmsMessage)
+            .where(SmsMessage.id == message.id, SmsMessage.status == SENDING,
+                   SmsMessage.claim == message.claim)
+            .values(**values).execution_options(synchronize_session=False)).rowcount
     return bool(done)
 
 
@@ -99,9 +98,9 @@ def _already_sent(provider: SmsProvider, message: _Claimed) -> str | None:
                               since=message.created_at)
     if not refs:
         return None
-    taken = set(db.session.scalars(sa.select(SmsMessage.provider_ref).where(
-        SmsMessage.provider_ref.in_(refs), SmsMessage.id != message.id)))
-    db.session.commit()
+    with unit_of_work(write=False):
+        taken = set(db.session.scalars(sa.select(SmsMessage.provider_ref).where(
+            SmsMessage.provider_ref.in_(refs), SmsMessage.id != message.id)))
     return next((ref for ref in refs if ref not in taken), None)
 
 
@@ -120,7 +119,6 @@ def _flush_one(provider: SmsProvider, message: _Claimed, now: datetime) -> bool:
     except ProviderUnavailable as error:
         result = SendResult(ok=False, error=str(error))
     except Exception:  # a surprise from the provider: retried (and looked up) like a timeout
-        db.session.rollback()
         log.exception("SMS #%s: unexpected error while sending", message.id)
         result = SendResult(ok=False, error="Erreur inattendue à l'envoi : nouvel essai plus tard.")
     if result.ok:
@@ -142,11 +140,10 @@ def withdraw_outdated_reminders(now: datetime) -> int:
     an order withdraws its queued reminder in the same transaction; this catches the one a
     reminder sweep queued from a read made just before that change committed."""
     still_due = sa.select(Order.id).where(Order.id == SmsMessage.order_id,
-                                          Order.status.in_((PLACED, CONFIRMED, READY)),
+                                          Order.status.in_(OPEN_STATES),
                                           Order.slot_start == SmsMessage.slot_start)
-    withdrawn = withdraw_queued(SmsMessage.kind == "reminder", ~sa.exists(still_due), now=now)
-    db.session.commit()
-    return withdrawn
+    with unit_of_work():
+        return withdraw_queued(SmsMessage.kind == "reminder", ~sa.exists(still_due), now=now)
 
 
 def flush_outbox(provider: SmsProvider, now: datetime, *, limit: int = 200) -> int:

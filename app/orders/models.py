@@ -19,6 +19,8 @@ NO_SHOW = "no_show"                  # never collected; goods back on the shelf,
 ORDER_STATES = (PENDING_PAYMENT, PLACED, CONFIRMED, READY, COLLECTED, EXPIRED, CANCELLED,
                 NO_SHOW)
 ENDED_STATES = (COLLECTED, EXPIRED, CANCELLED, NO_SHOW)
+OPEN_STATES = (PLACED, CONFIRMED, READY)  # paid and not ended: the shop's to handle
+RELEASED_STATES = (EXPIRED, CANCELLED, NO_SHOW)  # ended without a handover: goods go back
 NEVER_PAID = (PENDING_PAYMENT, EXPIRED)  # baskets, not yet the shop's business
 
 # Checkout states: the basket as a whole, as far as payment goes.
@@ -146,7 +148,13 @@ class OrderEvent(db.Model):
     from_status: so.Mapped[str | None] = so.mapped_column(sa.String(20))
     to_status: so.Mapped[str | None] = so.mapped_column(sa.String(20))
     actor: so.Mapped[str] = so.mapped_column(sa.String(80))  # "shopper", "shop:12", "system"
-    note: so.Mapped[str | None] = so.mapped_column(sa.String(500))
+    # What happened, as a code ("payment_authorized", "line_short"...) and its parameters
+    # (numbers, names, ISO-8601 UTC instants; never sentences): pages, API and SMS put them
+    # into words in their own language (app/orders/event_text.py). NULL on rows written
+    # before codes, whose French note is shown instead.
+    code: so.Mapped[str | None] = so.mapped_column(sa.String(40))
+    params: so.Mapped[dict | None] = so.mapped_column(sa.JSON)
+    note: so.Mapped[str | None] = so.mapped_column(sa.String(500))  # words a person typed
     at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
 
     order: so.Mapped[Order] = so.relationship(back_populates="events")

@@ -14,25 +14,25 @@ import sqlalchemy.orm as so
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from app.catalog.services import mark_sold_out
-from app.database import for_update, transaction
+from app.catalog.services import confirm_short
+from app.database import PRODUCTS, for_update, unit_of_work
 from app.errors import Conflict, Invalid, NotFound, PaymentDeclined
 from app.extensions import db
-from app.i18n import N_
 from app.notify import texts
 from app.notify.models import SmsMessage
 from app.notify.services import queue_sms, withdraw_queued
 from app.orders.models import (CANCELLED, CHECKOUT_EXPIRED, CHECKOUT_PENDING, CHECKOUT_PLACED,
-                               COLLECTED, CONFIRMED, NEVER_PAID, ORDER_STATES, PENDING_PAYMENT, PLACED, READY,
-                               Checkout, Order, OrderEvent)
-from app.orders.holds import SHOPPER, hold_basket
+                               COLLECTED, CONFIRMED, EXPIRED, NEVER_PAID, OPEN_STATES,
+                               ORDER_STATES, PENDING_PAYMENT, PLACED, READY, Checkout, Order,
+                               OrderEvent)
+from app.orders.holds import hold_basket
 from app.orders.requests import CheckoutRequest
-from app.orders.transitions import STATE_LABELS, record_event, transition
+from app.orders.transitions import (SHOPPER, SYSTEM, STATE_LABELS, can, record_event,
+                                    transition)
 from app.payments import services as payments
-from app.payments.providers import OFFLINE_METHODS, PaymentProvider, ProviderResult
+from app.payments.providers import PaymentProvider, ProviderResult
 from app.pickup.services import offered_slot, release_seat, take_seat
-from app.templating import when_label
-from app.timeutil import day_bounds
+from app.timeutil import day_bounds, iso
 
 
 SLOT_MOVED = "slot_moved"  # order event: the shop moved the pickup to another slot
@@ -78,7 +78,7 @@ def create_checkout(request: CheckoutRequest, *, now: datetime, provider: Paymen
         if replay:
             return replay
     try:
-        with transaction():
+        with unit_of_work():
             checkout_id = hold_basket(request, now=now, provider_name=provider.name,
                                       idempotency_key=idempotency_key,
                                       request_hash=request_hash)
@@ -111,9 +111,10 @@ def _lock_checkout(checkout_id: int) -> Checkout:
 def pay_checkout(checkout_id: int, method: str, *, now: datetime,
                  provider: PaymentProvider) -> Checkout:
     """Authorise the total and place every order. Paying twice is harmless: the second
-    call finds the checkout placed and returns it."""
-    with transaction():
-        checkout = _lock_checkout(checkout_id)
+    call finds the checkout placed and returns it. The bank is asked with no transaction
+    open (on SQLite, no write lock held while it answers)."""
+    with unit_of_work(write=False):
+        checkout = get_checkout(checkout_id)
         if checkout.status == CHECKOUT_PLACED:
             return checkout
         if checkout.status == CHECKOUT_EXPIRED or now >= checkout.hold_expires_at:
@@ -122,22 +123,23 @@ def pay_checkout(checkout_id: int, method: str, *, now: datetime,
         if not any(order.status == PENDING_PAYMENT for order in checkout.orders):
             raise Conflict(_("Plus rien à payer dans ce panier."), code="invalid_state")
         amount = payments.card_due_cents(checkout)
-        if amount == 0:  # the vouchers cover it all: no card, nothing to ask a bank
-            result, authorized_by = ProviderResult(ok=True), payments.VOUCHER_ONLY
-        else:
-            if provider.name == "offline" and method not in OFFLINE_METHODS:
-                raise Invalid(_("Moyen de paiement inconnu."), field="payment_method",
-                              code="invalid_payment_method")
-            result, authorized_by = provider.authorize(
-                checkout_id=checkout.id, amount_cents=amount, method=method,
-                idempotency_key=f"authorize:{checkout.id}"), provider.name
-        if not result.ok:
-            payments.record_authorization(checkout, amount, result, provider.name, now)
-    if not result.ok:  # the declined attempt is on record; the hold runs on
+    if amount == 0:  # the vouchers cover it all: no card, nothing to ask a bank
+        result, authorized_by = ProviderResult(ok=True), payments.VOUCHER_ONLY
+    else:
+        if provider.methods and method not in provider.methods:
+            raise Invalid(_("Moyen de paiement inconnu."), field="payment_method",
+                          code="invalid_payment_method")
+        # A second pay racing this one asks with the same key, so gets the same answer.
+        result, authorized_by = provider.authorize(
+            checkout_id=checkout_id, amount_cents=amount, method=method,
+            idempotency_key=f"authorize:{checkout_id}"), provider.name
+    if not result.ok:  # the declined attempt is kept on record; the hold runs on
+        with unit_of_work():
+            payments.record_authorization(_lock_checkout(checkout_id), amount, result,
+                                          provider.name, now)
         raise PaymentDeclined(_("Paiement refusé par la banque. Essayez une autre carte."),
                               field="payment_method")
-    # A second pay racing this one asks the provider with the same idempotency key, so
-    # gets the same authorisation back; place_authorized places the checkout once.
+    # place_authorized places the checkout once, whoever gets there first.
     checkout = place_authorized(checkout_id, provider_ref=result.provider_ref,
                                 amount_cents=amount, now=now, provider=provider,
                                 authorized_by=authorized_by)
@@ -158,7 +160,7 @@ def place_authorized(checkout_id: int, *, provider_ref: str | None, amount_cents
     webhook): record it and place every order still waiting for payment. An authorisation
     that arrives after the hold ran out is released instead, never placed: the goods are
     back on the shelf. Twice is harmless: the second call finds it recorded."""
-    with transaction():
+    with unit_of_work(payments=provider):
         checkout = _lock_checkout(checkout_id)
         if checkout.status == CHECKOUT_PLACED or payments.authorization(checkout.id):
             return checkout
@@ -178,17 +180,16 @@ def place_authorized(checkout_id: int, *, provider_ref: str | None, amount_cents
             for order in checkout.orders:
                 if order.status == PENDING_PAYMENT:
                     transition(order, PLACED, actor=SHOPPER, now=now,
-                               note=N_("paiement autorisé"))
+                               code="payment_authorized")
         # Every order may have ended already (expired, or cancelled before payment): then
         # the authorisation is released at once, not left hanging.
-        payments.settle_if_done(checkout, now)
-    payments.process_settlements(provider, now, checkout_id=checkout_id)
+        payments.settle_when_done(checkout, now)
     return checkout
 
 
 def expire_checkout(checkout_id: int, *, now: datetime) -> bool:
     """Hold ran out: stock and seats back, orders expired. False if someone got there first."""
-    with transaction():
+    with unit_of_work():
         checkout = db.session.scalar(for_update(
             sa.select(Checkout).where(Checkout.id == checkout_id,
                                       Checkout.status == CHECKOUT_PENDING,
@@ -206,8 +207,7 @@ def _expire(checkout: Checkout, now: datetime) -> None:
                            .execution_options(synchronize_session="fetch"))
     for order in checkout.orders:
         if order.status == PENDING_PAYMENT:
-            transition(order, "expired", actor="system", now=now,
-                       note=N_("délai de paiement dépassé"))
+            transition(order, EXPIRED, actor=SYSTEM, now=now, code="hold_expired")
 
 
 # --- the shop's side -------------------------------------------------------------------
@@ -229,7 +229,7 @@ def confirm_lines(order_id: int, shop_id: int, confirmed: list[tuple[int, int]],
                   now: datetime, provider: PaymentProvider) -> Order:
     """The shop checks its shelves: confirmed quantity per line (0..ordered). A line left
     out keeps its ordered quantity. Short lines mark the product sold out; all zero cancels."""
-    with transaction():
+    with unit_of_work(payments=provider) as unit:
         order = lock_order(order_id, shop_id)
         if order.status != PLACED:
             raise Conflict(_("Cette commande a déjà été confirmée ou n'est plus à traiter."),
@@ -247,29 +247,33 @@ def confirm_lines(order_id: int, shop_id: int, confirmed: list[tuple[int, int]],
             given[line_id] = quantity
         actor = shop_actor(shop_id)
         for line in order.lines:
+            held_before = line.held_quantity
             line.confirmed_quantity = given.get(line.id, line.quantity)
             if line.confirmed_quantity < line.quantity:
-                mark_sold_out(line.product_id)
-                record_event(order, "line_short", actor=actor, now=now,
-                             note=f"{line.name} : {line.confirmed_quantity}/{line.quantity}")
+                # The shelf is empty: the units not found leave the hold and the count.
+                unit.later((PRODUCTS, line.product_id, line.id),
+                           lambda pid=line.product_id, held=held_before,
+                           kept=line.confirmed_quantity: confirm_short(pid, held, kept))
+                record_event(order, "line_short", actor=actor, now=now, code="line_short",
+                             params={"product": line.name, "confirmed": line.confirmed_quantity,
+                                     "ordered": line.quantity})
         if all(line.confirmed_quantity == 0 for line in order.lines):
-            transition(order, CANCELLED, actor=actor, now=now, note=N_("articles indisponibles"))
+            transition(order, CANCELLED, actor=actor, now=now, code="unavailable")
         else:
             transition(order, CONFIRMED, actor=actor, now=now)
-    payments.process_settlements(provider, now, checkout_id=order.checkout_id)
     return order
 
 
 def mark_ready(order_id: int, shop_id: int, *, now: datetime) -> Order:
-    with transaction():
+    with unit_of_work():
         order = lock_order(order_id, shop_id)
         if order.status != READY:
             transition(order, READY, actor=shop_actor(shop_id), now=now)
     return order
 
 
-# Recorded on the collect event when the shop handed over on the shopper's identity alone.
-COLLECTED_WITHOUT_CODE = N_("sans code de retrait : identité vérifiée par la boutique")
+# The collect event's code when the shop handed over on the shopper's identity alone.
+COLLECTED_WITHOUT_CODE = "collected_without_code"
 
 
 def collect(order_id: int, shop_id: int, *, now: datetime, provider: PaymentProvider,
@@ -277,15 +281,14 @@ def collect(order_id: int, shop_id: int, *, now: datetime, provider: PaymentProv
     """Handed over: the confirmed amount is captured once, however often this is pressed.
     A pickup code, when the shop types or scans it, must be the order's; a wrong one
     changes nothing. `without_code` notes that the shop checked who came instead."""
-    with transaction():
+    with unit_of_work(payments=provider):
         order = lock_order(order_id, shop_id)
         if order.status != COLLECTED:
             if pickup_code is not None and pickup_code.strip() != order.pickup_code:
                 raise Invalid(_("Code de retrait incorrect."), field="pickup_code",
                               code="wrong_pickup_code")
-            note = COLLECTED_WITHOUT_CODE if without_code and pickup_code is None else None
-            transition(order, COLLECTED, actor=shop_actor(shop_id), now=now, note=note)
-    payments.process_settlements(provider, now, checkout_id=order.checkout_id)
+            code = COLLECTED_WITHOUT_CODE if without_code and pickup_code is None else None
+            transition(order, COLLECTED, actor=shop_actor(shop_id), now=now, code=code)
     return order
 
 
@@ -296,17 +299,13 @@ def cancel_by_shop(order_id: int, shop_id: int | None, reason: str, *, now: date
         raise Invalid(_("Indiquez la raison de l'annulation."), field="reason", code="required")
     if len(reason) > 300:
         raise Invalid(_("300 caractères au plus."), field="reason")
-    with transaction():
+    with unit_of_work(payments=provider):
         order = lock_order(order_id, shop_id)
         if order.status == PENDING_PAYMENT:
             raise Conflict(_("Commande pas encore payée."), code="invalid_state", field="status")
         transition(order, CANCELLED, actor=actor or shop_actor(order.shop_id), now=now,
                    note=reason)
-    payments.process_settlements(provider, now, checkout_id=order.checkout_id)
     return order
-
-
-MOVABLE = (PLACED, CONFIRMED, READY)
 
 
 def move_slot(order_id: int, new_start: datetime, *, shop_id: int | None, actor: str,
@@ -315,9 +314,9 @@ def move_slot(order_id: int, new_start: datetime, *, shop_id: int | None, actor:
     delivery): the seat moves with it, the reminder queued for the old slot is withdrawn
     (the sweep reminds of the new one) and the shopper is told by SMS. 422 for a slot the
     shop does not offer, 409 for a full one or an order that has ended."""
-    with transaction():
+    with unit_of_work():
         order = lock_order(order_id, shop_id)
-        if order.status not in MOVABLE:
+        if order.status not in OPEN_STATES:
             raise Conflict(_("La commande est %(state)s : son créneau ne peut plus changer.",
                              state=_(STATE_LABELS[order.status])),
                            code="invalid_state", field="status")
@@ -340,8 +339,8 @@ def move_slot(order_id: int, new_start: datetime, *, shop_id: int | None, actor:
         order.slot_start, order.slot_end = slot.start, slot.end
         moves = db.session.scalar(sa.select(sa.func.count(OrderEvent.id)).where(
             OrderEvent.order_id == order.id, OrderEvent.type == SLOT_MOVED))
-        record_event(order, SLOT_MOVED, actor=actor, now=now,
-                     note=f"{when_label(old)} -> {when_label(slot.start)}")
+        record_event(order, SLOT_MOVED, actor=actor, now=now, code=SLOT_MOVED,
+                     params={"from": iso(old), "to": iso(slot.start)})
         withdraw_queued(SmsMessage.order_id == order.id, SmsMessage.kind == "reminder",
                         now=now)
         queue_sms(to=order.customer.phone, body=texts.moved(order), kind="moved",
@@ -388,22 +387,19 @@ def cancel_by_shopper(order_id: int, token: str, *, now: datetime,
                       provider: PaymentProvider) -> Order:
     """Allowed until the shop confirms; afterwards the shopper calls the shop."""
     order_by_token(order_id, token)
-    with transaction():
+    with unit_of_work(payments=provider):
         order = lock_order(order_id, None)
         if order.status == CANCELLED:  # a second tap, or the shop was quicker
             raise Conflict(_("Cette commande est déjà annulée."), code="invalid_state",
                            field="status")
-        if order.status not in (PENDING_PAYMENT, PLACED):
+        if not can(order, CANCELLED, SHOPPER):
             raise Conflict(_("La boutique a déjà confirmé cette commande : appelez-la pour "
                              "l'annuler."), code="invalid_state", field="status")
-        transition(order, CANCELLED, actor=SHOPPER, now=now, note=N_("annulée par le client"))
-    payments.process_settlements(provider, now, checkout_id=order.checkout_id)
+        transition(order, CANCELLED, actor=SHOPPER, now=now, code="cancelled_by_shopper")
     return order
 
 
 # --- the shop's queue ------------------------------------------------------------------
-
-TO_HANDLE = (PLACED, CONFIRMED, READY)
 
 
 def shop_queue(shop_id: int, *, status: str | None = None, day: date | None = None) -> list[Order]:
@@ -422,7 +418,7 @@ def shop_queue(shop_id: int, *, status: str | None = None, day: date | None = No
     if status is not None:
         query = query.where(Order.status == status)
     elif day is None:
-        query = query.where(Order.status.in_(TO_HANDLE))
+        query = query.where(Order.status.in_(OPEN_STATES))
     else:
         query = query.where(Order.status.not_in(NEVER_PAID))
     return list(db.session.scalars(query.order_by(Order.slot_start, Order.id)))

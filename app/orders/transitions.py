@@ -1,32 +1,36 @@
-"""The only place an order's status changes.
+"""The only place an order's status changes, and the one table of who may change it.
 
-transition() checks the allowed-transitions table, moves the status with a conditional
-UPDATE (so a concurrent change makes it fail instead of being overwritten), records the
-event, and applies what entering the new state implies, all in the caller's transaction:
-stock and seat given back, the shopper's SMS queued, the payment settled once all the
-checkout's orders have ended.
+transition() checks `can`, moves the status with a conditional UPDATE (so a concurrent
+change makes it fail instead of being overwritten) and records the event, in the caller's
+unit of work. What entering the new state implies is not done here: `status_changed` is
+sent, and each package has registered what it does about it (app/*/handlers.py: stock
+and seat back, the shopper's SMS, the settlement once the checkout has ended), queued on
+the unit in the lock order.
 """
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from blinker import Namespace
+from flask_babel import gettext as _
 
-from app.catalog.services import return_stock
 from app.errors import Conflict
 from app.extensions import db
 from app.i18n import N_
-from app.notify import texts
-from app.notify.models import SmsMessage
-from app.notify.services import queue_sms, withdraw_queued
-from app.orders.models import (CANCELLED, COLLECTED, CONFIRMED, ENDED_STATES, EXPIRED,
-                               NO_SHOW, PENDING_PAYMENT, PLACED, READY, Order, OrderEvent)
-from app.payments.services import settle_if_done
-from app.pickup.services import release_seat
+from app.orders.models import (CANCELLED, COLLECTED, CONFIRMED, EXPIRED, NO_SHOW,
+                               PENDING_PAYMENT, PLACED, READY, Order, OrderEvent)
 
+SHOPPER, SYSTEM = "shopper", "system"  # actors; a shop is "shop:<id>", the town "manager:<id>"
+
+# from -> {to: who may make that move}. The one copy of these rules: services refuse
+# with `can`, pages show a button with it.
 ALLOWED = {
-    PENDING_PAYMENT: {PLACED, EXPIRED, CANCELLED},
-    PLACED: {CONFIRMED, CANCELLED},
-    CONFIRMED: {READY, COLLECTED, CANCELLED, NO_SHOW},
-    READY: {COLLECTED, CANCELLED, NO_SHOW},
+    PENDING_PAYMENT: {PLACED: {SHOPPER, SYSTEM}, EXPIRED: {SYSTEM},
+                      CANCELLED: {SHOPPER, SYSTEM}},
+    PLACED: {CONFIRMED: {"shop"}, CANCELLED: {SHOPPER, "shop", "manager", SYSTEM}},
+    CONFIRMED: {READY: {"shop"}, COLLECTED: {"shop"}, CANCELLED: {"shop", "manager", SYSTEM},
+                NO_SHOW: {SYSTEM}},
+    READY: {COLLECTED: {"shop"}, CANCELLED: {"shop", "manager", SYSTEM}, NO_SHOW: {SYSTEM}},
 }
 
 # French, as services write them into messages; pages translate them where shown.
@@ -37,62 +41,66 @@ STATE_LABELS = {
 }
 
 
-def transition(order: Order, to: str, *, actor: str, now: datetime,
-               note: str | None = None) -> None:
+def actor_kind(actor: str) -> str:
+    """"shop:12" -> "shop"; a manager's actor is "manager:<email>" or the e-mail alone."""
+    kind = actor.split(":", 1)[0]
+    return kind if kind in (SHOPPER, SYSTEM, "shop") else "manager"
+
+
+def can(order: Order, to: str, actor: str) -> bool:
+    """May `actor` move `order` to `to` now? A shop only ever moves its own orders."""
+    kind = actor_kind(actor)
+    if kind == "shop" and actor != f"shop:{order.shop_id}":
+        return False
+    return kind in ALLOWED.get(order.status, {}).get(to, ())
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    order: Order
+    before: str
+    after: str
+    actor: str
+    now: datetime
+
+
+status_changed = Namespace().signal("order-status-changed")
+
+
+def on_status_change(receiver):
+    """Decorator: `receiver(change)` runs for every transition, in its unit of work."""
+    status_changed.connect(receiver, weak=False)
+    return receiver
+
+
+def transition(order: Order, to: str, *, actor: str, now: datetime, note: str | None = None,
+               code: str | None = None, params: dict | None = None) -> None:
+    """`note` is a person's free text (a cancel reason); `code` and `params` say what
+    happened, put into words where it is shown (app/orders/event_text.py)."""
     current = order.status
-    if to not in ALLOWED.get(current, ()):
-        raise Conflict(f"La commande est {STATE_LABELS[current]} : impossible de passer à "
-                       f"« {STATE_LABELS[to]} ».", code="invalid_state", field="status")
+    if not can(order, to, actor):
+        raise Conflict(_("La commande est %(state)s : impossible de passer à « %(to)s ».",
+                         state=_(STATE_LABELS[current]), to=_(STATE_LABELS[to])),
+                       code="invalid_state", field="status")
     moved = db.session.execute(
         sa.update(Order).where(Order.id == order.id, Order.status == current)
         .values(status=to, cancel_reason=note if to == CANCELLED else Order.cancel_reason)
         .execution_options(synchronize_session="fetch"))
     if moved.rowcount != 1:
-        raise Conflict("La commande vient d'être modifiée ailleurs ; rechargez.",
+        raise Conflict(_("La commande vient d'être modifiée ailleurs ; rechargez."),
                        code="invalid_state", field="status")
-    db.session.add(OrderEvent(order_id=order.id, type=to, from_status=current, to_status=to,
-                              actor=actor, note=note, at=now))
+    _add_event(order, to, from_status=current, to_status=to, actor=actor, now=now, note=note,
+               code=code, params=params)
     db.session.flush()
-    if to in (EXPIRED, CANCELLED, NO_SHOW):
-        _give_back(order)
-    if to in ENDED_STATES:  # a reminder queued for this order has nothing left to remind
-        withdraw_queued(SmsMessage.order_id == order.id, SmsMessage.kind == "reminder",
-                        now=now)
-    _notify(order, current, to, now)
-    if to in ENDED_STATES:
-        settle_if_done(order.checkout, now)
+    status_changed.send(StatusChange(order, current, to, actor, now))
 
 
 def record_event(order: Order, type_: str, *, actor: str, now: datetime,
-                 note: str | None = None) -> None:
+                 note: str | None = None, code: str | None = None,
+                 params: dict | None = None) -> None:
     """An event that is not a status change (a line corrected, a message sent)."""
-    db.session.add(OrderEvent(order_id=order.id, type=type_, actor=actor, note=note, at=now))
+    _add_event(order, type_, actor=actor, now=now, note=note, code=code, params=params)
 
 
-def _give_back(order: Order) -> None:
-    """Units set aside go back on the shelf (sorted: one lock order for every writer);
-    the seat goes back to the slot."""
-    for line in sorted(order.lines, key=lambda line: line.product_id):
-        return_stock(line.product_id, line.held_quantity)
-    release_seat(order.shop_id, order.slot_start)
-
-
-def _notify(order: Order, current: str, to: str, now: datetime) -> None:
-    if to == PLACED:
-        body, kind = texts.placed(order), "placed"
-    elif to == CONFIRMED:
-        missing = [f"{line.quantity - line.confirmed_quantity} × {line.name}"
-                   for line in order.lines if line.confirmed_quantity < line.quantity]
-        body, kind = (texts.short(order, missing), "short") if missing else \
-            (texts.confirmed(order), "confirmed")
-    elif to == READY:
-        body, kind = texts.ready(order), "ready"
-    elif to == CANCELLED and current != PENDING_PAYMENT:
-        body, kind = texts.cancelled(order), "cancelled"
-    elif to == NO_SHOW:
-        body, kind = texts.no_show(order), "no_show"
-    else:
-        return
-    queue_sms(to=order.customer.phone, body=body, kind=kind, order_id=order.id,
-              shop_id=order.shop_id, now=now,
-              dedupe_key=f"{kind}:{order.id}")
+def _add_event(order: Order, type_: str, *, now: datetime, **values) -> None:
+    db.session.add(OrderEvent(order_id=order.id, type=type_, at=now, **values))

@@ -15,9 +15,15 @@ class ProviderResult:
 
 
 class PaymentProvider(Protocol):
+    """What the code may ask of a provider is what it can do, never its name (the name is
+    recorded on the payment rows). `methods`: the ways to pay chosen on our own page
+    (empty when the card is typed on the provider's); `opens_intent`: a payment object
+    must be opened at the provider before the shopper pays (open_intent)."""
     name: str
+    methods: tuple[str, ...]
+    opens_intent: bool
 
-    def checkout_payment(self, checkout_id: int, amount_cents: int) -> dict: ...
+    def checkout_payment(self, checkout_id: int, link) -> dict: ...
     def authorize(self, *, checkout_id: int, amount_cents: int, method: str,
                   idempotency_key: str) -> ProviderResult: ...
     def capture(self, *, provider_ref: str, amount_cents: int,
@@ -32,13 +38,15 @@ OFFLINE_METHODS = ("test_ok", "test_declined")
 
 class OfflinePayments:
     name = "offline"
+    methods = OFFLINE_METHODS
+    opens_intent = False
 
     def __init__(self):
         # What reached the "bank", for the log and for tests that count real calls.
         self.calls: list[tuple[str, str, int]] = []
 
-    def checkout_payment(self, checkout_id: int, amount_cents: int) -> dict:
-        return {"provider": self.name, "methods": list(OFFLINE_METHODS)}
+    def checkout_payment(self, checkout_id: int, link) -> dict:
+        return {"provider": self.name, "methods": list(self.methods)}
 
     def authorize(self, *, checkout_id, amount_cents, method, idempotency_key):
         self.calls.append(("authorize", idempotency_key, amount_cents))

@@ -50,6 +50,8 @@ def intent_from(obj) -> Intent:
 
 class StripePayments:
     name = "stripe"
+    methods = ()  # the card is typed on Stripe's form (Stripe.js), never on our page
+    opens_intent = True
 
     def __init__(self, *, secret_key: str, publishable_key: str | None,
                  webhook_secret: str | None, api_base: str | None = None,
@@ -75,9 +77,9 @@ class StripePayments:
 
     # --- what the checkout shows ----------------------------------------------------------
 
-    def checkout_payment(self, checkout_id: int, amount_cents: int) -> dict:
-        from app.payments.intents import intent_for_checkout  # the DB side of it
-        link = intent_for_checkout(checkout_id, amount_cents, self)
+    def checkout_payment(self, checkout_id: int, link) -> dict:
+        """What the shopper's browser needs to confirm the PaymentIntent (`link`, opened
+        by payments.open_payment; None until then)."""
         return {"provider": self.name,
                 "payment_intent": link.intent_id if link else None,
                 "client_secret": link.client_secret if link else None,

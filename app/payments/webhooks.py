@@ -11,7 +11,7 @@ from datetime import datetime
 import sqlalchemy as sa
 import stripe
 
-from app.database import insert_ignore, transaction
+from app.database import insert_ignore, unit_of_work
 from app.errors import Malformed, NotFound
 from app.extensions import db
 from app.orders.models import CHECKOUT_PENDING, CHECKOUT_PLACED, Checkout
@@ -42,14 +42,17 @@ def handle_stripe_event(payload: bytes, signature: str | None, *, now: datetime,
                         field="Stripe-Signature", code="bad_signature") from None
     except (ValueError, UnicodeDecodeError, KeyError):
         raise Malformed("Événement Stripe illisible.", code="malformed") from None
-    if _seen(event.id):
-        return "duplicate"
     obj = event.data.object.to_dict()
-    if obj.get("object") != "payment_intent":
+    intent = intent_from(obj) if obj.get("object") == "payment_intent" else None
+    # The reads end here: Stripe may be asked below, with no transaction open.
+    with unit_of_work(write=False):
+        if _seen(event.id):
+            return "duplicate"
+        checkout_id = intent and (intent.checkout_id or checkout_of_intent(intent.id))
+        known = checkout_id is not None and db.session.get(Checkout, checkout_id) is not None
+    if intent is None:
         return _record(event, None, "ignored", now)
-    intent = intent_from(obj)
-    checkout_id = intent.checkout_id or checkout_of_intent(intent.id)
-    if checkout_id is None or db.session.get(Checkout, checkout_id) is None:
+    if not known:
         return _record(event, None, "unknown_checkout", now)
     if event.type == "payment_intent.amount_capturable_updated":
         outcome = _authorized(checkout_id, intent, now, provider)
@@ -80,7 +83,7 @@ def _declined(checkout_id: int, obj, now: datetime) -> str:
     """Kept for the shop to see; the shopper may try another card on the same PaymentIntent.
     Once the checkout is placed, a late failure of an earlier attempt changes nothing."""
     error = obj.get("last_payment_error") or {}
-    with transaction():
+    with unit_of_work():
         checkout = db.session.get(Checkout, checkout_id)
         if checkout.status != CHECKOUT_PENDING:
             return "ignored"
@@ -98,7 +101,7 @@ def _seen(event_id: str) -> bool:
 
 
 def _record(event, checkout_id: int | None, outcome: str, now: datetime) -> str:
-    with transaction():
+    with unit_of_work():
         db.session.execute(insert_ignore(PaymentEvent).values(
             provider="stripe", event_id=event.id, type=event.type[:80],
             checkout_id=checkout_id, outcome=outcome, received_at=now))

@@ -4,7 +4,7 @@ from datetime import date, time
 
 import sqlalchemy as sa
 
-from app.database import transaction
+from app.database import unit_of_work
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.phone import normalize_phone
@@ -36,7 +36,7 @@ def create_shop(*, slug: str, name: str, address: str = "", phone: str = "",
     if db.session.scalar(sa.select(Shop.id).where(Shop.slug == slug)):
         raise Conflict("Une boutique porte déjà cet identifiant.", field="slug",
                        code="duplicate_slug")
-    with transaction():
+    with unit_of_work():
         shop = Shop(slug=slug, name=name.strip(), address=address, description=description,
                     phone=normalize_phone(phone) if phone else "", **pickup)
         db.session.add(shop)
@@ -48,7 +48,7 @@ def create_shop(*, slug: str, name: str, address: str = "", phone: str = "",
 def add_closure(shop: Shop, start: date, end: date, reason: str = "") -> Closure:
     if end < start:
         raise Invalid("La fin précède le début.", field="end_date")
-    with transaction():
+    with unit_of_work():
         closure = Closure(shop_id=shop.id, start_date=start, end_date=end, reason=reason)
         db.session.add(closure)
     return closure

@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.database import for_update, insert_ignore
+from app.database import for_update, insert_ignore, unit_of_work
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.money import euros
@@ -68,14 +68,14 @@ def issue_vouchers(count: int, amount_cents: int, expires_on: date, *, actor: st
         raise Invalid(_("La date de fin de validité doit être après aujourd'hui."),
                       field="expires_on")
     batch = f"{local(now):%Y%m%d}-{secrets.token_hex(3).upper()}"
-    vouchers = [Voucher(code=code, batch=batch, amount_cents=amount_cents,
-                        available_cents=amount_cents, expires_on=expires_on, issued_by=actor,
-                        issued_at=now) for code in _fresh_codes(count)]
-    db.session.add_all(vouchers)
-    db.session.flush()
-    db.session.add_all(VoucherMovement(voucher_id=v.id, checkout_id=None, kind=ISSUE,
-                                       amount_cents=amount_cents, at=now) for v in vouchers)
-    db.session.commit()
+    with unit_of_work():
+        vouchers = [Voucher(code=code, batch=batch, amount_cents=amount_cents,
+                            available_cents=amount_cents, expires_on=expires_on,
+                            issued_by=actor, issued_at=now) for code in _fresh_codes(count)]
+        db.session.add_all(vouchers)
+        db.session.flush()
+        db.session.add_all(VoucherMovement(voucher_id=v.id, checkout_id=None, kind=ISSUE,
+                                           amount_cents=amount_cents, at=now) for v in vouchers)
     log.info("%s issued %s vouchers of %s cents (batch %s)", actor, count, amount_cents, batch)
     return vouchers
 
@@ -101,24 +101,25 @@ def record_sale(code: str, *, buyer_name: str, paid_cents: int, method: str, act
         raise Invalid(_("Indiquez le montant payé."), field="paid_cents")
     if method not in SALE_METHODS:
         raise Invalid(_("Moyen de paiement inconnu."), field="method")
-    voucher = find_voucher(code, field="code")
-    if paid_cents > voucher.amount_cents:
-        raise Invalid(_("Plus que la valeur du bon (%(amount)s).",
-                        amount=euros(voucher.amount_cents)), field="paid_cents")
-    if voucher_state(voucher, now) == EXPIRED:
-        raise Invalid(_("Ce bon a expiré le %(day)s.", day=voucher.expires_on.strftime("%d/%m/%Y")),
-                      field="code", code="voucher_expired")
-    # Two desks selling the same voucher at once: the first UPDATE wins.
-    sold = db.session.execute(
-        sa.update(_vouchers).where(_vouchers.c.id == voucher.id, _vouchers.c.sold_at.is_(None))
-        .values(sold_at=now))
-    if sold.rowcount != 1:
-        db.session.rollback()
-        raise Conflict(_("Ce bon a déjà été vendu."), field="code", code="voucher_sold")
-    sale = VoucherSale(voucher_id=voucher.id, buyer_name=buyer_name, paid_cents=paid_cents,
-                       method=method, sold_by=actor, sold_at=now)
-    db.session.add(sale)
-    db.session.commit()
+    with unit_of_work():
+        voucher = find_voucher(code, field="code")
+        if paid_cents > voucher.amount_cents:
+            raise Invalid(_("Plus que la valeur du bon (%(amount)s).",
+                            amount=euros(voucher.amount_cents)), field="paid_cents")
+        if voucher_state(voucher, now) == EXPIRED:
+            raise Invalid(_("Ce bon a expiré le %(day)s.",
+                            day=voucher.expires_on.strftime("%d/%m/%Y")),
+                          field="code", code="voucher_expired")
+        # Two desks selling the same voucher at once: the first UPDATE wins.
+        sold = db.session.execute(
+            sa.update(_vouchers)
+            .where(_vouchers.c.id == voucher.id, _vouchers.c.sold_at.is_(None))
+            .values(sold_at=now))
+        if sold.rowcount != 1:
+            raise Conflict(_("Ce bon a déjà été vendu."), field="code", code="voucher_sold")
+        sale = VoucherSale(voucher_id=voucher.id, buyer_name=buyer_name, paid_cents=paid_cents,
+                           method=method, sold_by=actor, sold_at=now)
+        db.session.add(sale)
     return sale
 
 
@@ -173,10 +174,10 @@ def lookup_balance(raw_code: str, *, ip: str, now: datetime) -> VoucherBalance:
     """A shopper checks a voucher. Every lookup is recorded (who guesses codes shows up in
     voucher_lookups), failed ones are logged too; the row is committed before refusing."""
     normalised = codes.normalise(raw_code)
-    voucher = codes.well_formed(normalised) and db.session.scalar(
-        sa.select(Voucher).where(Voucher.code == normalised))
-    db.session.add(VoucherLookup(ip=ip, at=now, success=bool(voucher)))
-    db.session.commit()
+    with unit_of_work():
+        voucher = codes.well_formed(normalised) and db.session.scalar(
+            sa.select(Voucher).where(Voucher.code == normalised))
+        db.session.add(VoucherLookup(ip=ip, at=now, success=bool(voucher)))
     if not voucher:
         log.warning("voucher lookup failed from %s", ip)
         if not codes.well_formed(normalised):

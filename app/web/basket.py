@@ -188,8 +188,12 @@ def checkout():
             if error.code == "idempotency_key_reused":
                 form.idempotency_key.data = _new_idempotency_key()
         else:
-            cart.remember_checkout(result.checkout.id)
-            return redirect(url_for(".payment", checkout_id=result.checkout.id))
+            cart.remember_checkout(result.checkout_id)
+            try:  # Stripe's PaymentIntent, opened once the hold is committed
+                payment_services.open_payment(payments_provider(), result.checkout_id)
+            except DomainError:
+                pass  # the payment page says so and offers to try again
+            return redirect(url_for(".payment", checkout_id=result.checkout_id))
     today = local_today(now)
     hold_minutes = min(group.shop.hold_minutes for group in view.groups)
     hints = {shop_id: next_pickup_hint(days[0][1][0].start, now)
@@ -221,7 +225,7 @@ def payment(checkout_id):
         return redirect(url_for(".thanks", checkout_id=checkout.id))
     provider = payments_provider()
     card_cents = payment_services.card_due_cents(checkout)
-    if provider.name == "stripe" and card_cents:
+    if provider.opens_intent and card_cents:
         return _stripe_payment(checkout, provider)
     form = PaymentForm()
     top_errors, status = [], 200
@@ -250,23 +254,30 @@ def payment(checkout_id):
     expired = checkout.status == CHECKOUT_EXPIRED or seconds_left == 0
     return render_template("web/payment.html", checkout=checkout, form=form,
                            top_errors=top_errors, expired=expired, seconds_left=seconds_left,
-                           offline=provider.name == "offline", card_cents=card_cents,
+                           offline=bool(provider.methods), card_cents=card_cents,
                            vouchers_cents=checkout_vouchers(checkout.id).held_cents), status
 
 
 def _stripe_payment(checkout, provider):
     """Stripe.js collects the card and the webhook places the checkout. Stripe sends the
-    shopper back here (return_url): the page waits for the webhook, then the thanks."""
+    shopper back here (return_url): the page waits for the webhook, then the thanks. The
+    PaymentIntent is opened when the checkout is made; if Stripe did not answer then, the
+    page offers to try again (a POST: looking at the page never writes at Stripe)."""
     now = clock()
     seconds_left = max(0, int((checkout.hold_expires_at - now).total_seconds()))
     expired = checkout.status == CHECKOUT_EXPIRED or seconds_left == 0
     back = request.args.get("redirect_status")  # added by Stripe to the return_url
     payment, unavailable = None, None
     if not expired:
-        try:
-            payment = payment_details(provider, checkout)
-        except DomainError as error:
-            unavailable = error.message
+        if request.method == "POST":
+            try:
+                payment_services.open_payment(provider, checkout.id)
+            except DomainError as error:
+                unavailable = error.message
+        payment = payment_details(provider, checkout)
+        if payment.get("client_secret") is None and unavailable is None:
+            unavailable = _("Le paiement par carte est momentanément indisponible ; vos "
+                            "articles restent réservés, réessayez dans un instant.")
     if back in ("succeeded", "processing"):
         cart.remove({line.product_id for order in checkout.orders for line in order.lines})
     return render_template("web/payment_stripe.html", checkout=checkout, payment=payment,

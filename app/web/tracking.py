@@ -12,8 +12,9 @@ from app.errors import DomainError, NotFound
 from app.i18n import N_
 from app.orders import pickup_pass
 from app.orders import services as orders
-from app.orders.models import ENDED_STATES, PENDING_PAYMENT, PLACED
-from app.orders.transitions import STATE_LABELS
+from app.orders.event_text import event_text
+from app.orders.models import CANCELLED, ENDED_STATES
+from app.orders.transitions import SHOPPER, STATE_LABELS, can
 from app.templating import page_when_label
 from app.timeutil import iso
 from app.web.forms import CancelOrderForm
@@ -31,7 +32,7 @@ def _tracked(token: str):
 
 def _cancellable(order) -> bool:
     # Shown while the service would accept it; cancel_by_shopper still has the last word.
-    return order.status in (PENDING_PAYMENT, PLACED)
+    return can(order, CANCELLED, SHOPPER)
 
 
 @bp.get("/suivi/<token>")
@@ -52,7 +53,7 @@ def tracking_state(token):
     """What the open page needs to redraw itself; never cached (the state moves)."""
     order = _tracked(token)
     events = [{"label": _(EVENT_LABELS.get(e.type, e.type)).capitalize(),
-               "note": _(e.note) if e.note else None, "at": page_when_label(e.at)}
+               "note": event_text(e) or None, "at": page_when_label(e.at)}
               for e in order.events]
     response = jsonify(status=order.status, label=_(STATE_LABELS[order.status]),
                        cancellable=_cancellable(order), ended=order.status in ENDED_STATES,

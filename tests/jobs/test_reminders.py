@@ -7,7 +7,7 @@ from datetime import datetime, time
 import pytest
 import sqlalchemy as sa
 
-from app.database import transaction
+from app.database import unit_of_work
 from app.extensions import db
 from app.jobs.sweeps import send_due_reminders
 from app.notify.models import SmsMessage
@@ -153,7 +153,7 @@ def test_a_reminder_queued_from_a_read_made_before_the_change_is_not_sent(
     flush_outbox(phones, nine)
     received = len(phones.received)
     # What the late insert of the sweep writes, as send_due_reminders would have.
-    with transaction():
+    with unit_of_work():
         queue_sms(to=CLAIRE, body=f"Rappel : commande {order.id}", kind="reminder",
                   order_id=order.id, shop_id=bread.shop_id, slot_start=at(WED_1000),
                   now=nine, dedupe_key=key(order, WED_1000))

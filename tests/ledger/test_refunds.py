@@ -7,7 +7,8 @@ import sqlalchemy as sa
 from app.errors import Conflict, DomainError, Invalid, NotFound
 from app.extensions import db
 from app.ledger.models import Refund
-from app.ledger.refunds import process_refunds, refund_order
+from app.ledger.refunds import refund_order
+from app.payments.services import run_payment_jobs
 from app.notify.models import SmsMessage
 from app.orders.models import OrderEvent
 from tests.factories import make_product, make_shop, place_order
@@ -131,9 +132,10 @@ def test_a_refund_the_provider_refused_is_retried_by_the_sweep(app, clock, payme
     db.session.expire_all()
     assert db.session.get(Refund, done.id).status == "succeeded"
     assert entries(order.id)[2:] == [("refund_share", 95), ("refund_commission", 5)]
-    assert process_refunds(payments, clock.now) == 0  # once only
+    assert run_payment_jobs(payments, clock.now) == 0  # once only
 
 
+@pytest.mark.real_commits
 def test_two_refunds_at_once_cannot_over_refund(app, clock, payments):
     """Two clerks press "Rembourser" for the whole order at the same instant, each on its
     own connection: the checkout's row lock lets one through, the other is refused."""

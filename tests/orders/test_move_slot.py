@@ -10,6 +10,7 @@ from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.notify.models import SmsMessage
 from app.orders import services as orders
+from app.orders.event_text import event_text
 from app.orders.models import Order
 from app.orders.requests import parse_checkout
 from app.pickup.models import SlotSeats
@@ -61,7 +62,7 @@ def order(clock, payments, bakery):
 
 
 def test_moving_an_order_moves_its_seat_tells_the_shopper_and_records_it(
-        clock, payments, bakery, order):
+        app, clock, payments, bakery, order):
     assert order.slot_start == at(TUE_10)
     orders.confirm_lines(order.id, bakery.id, [], now=clock.now, provider=payments)
 
@@ -73,9 +74,11 @@ def test_moving_an_order_moves_its_seat_tells_the_shopper_and_records_it(
         "confirmed", at(TUE_11), at("2026-11-24T11:15:00+01:00"))
     assert seats(bakery) == {TUE_11: 1}
     event = order.events[-1]
-    assert (event.type, event.actor, event.note) == (
-        "slot_moved", f"shop:{bakery.id}",
-        "mardi 24 novembre à 10:00 -> mardi 24 novembre à 11:00")
+    assert (event.type, event.actor, event.code, event.params) == (
+        "slot_moved", f"shop:{bakery.id}", "slot_moved",
+        {"from": iso(at(TUE_10)), "to": iso(at(TUE_11))})
+    with app.test_request_context():  # put into words where shown, in the town's time
+        assert "10:00" in event_text(event) and "11:00" in event_text(event)
     [message] = sms(order.id, "moved")
     assert message.body == (f"Boulangerie Martin : retrait de la commande {order.id} déplacé "
                             f"au mar. 24/11 à 11:00. Un souci ? Appelez le 04 71 09 12 34")

@@ -41,7 +41,7 @@ def test_before_the_authorisation_lapses_the_collected_part_is_captured_and_the_
     assert fake_stripe.intents[intent_id]["amount_received"] == 2 * 130
     deli_now = db.session.get(Order, deli_order["id"])
     assert deli_now.status == "cancelled"
-    assert "autorisation bancaire" in deli_now.cancel_reason
+    assert deli_now.events[-1].code == "authorization_lapsing"
     assert db.session.scalar(sa.select(OrderEvent.actor).where(
         OrderEvent.order_id == deli_order["id"], OrderEvent.type == "cancelled")) == "system"
     assert db.session.scalar(sa.select(sa.func.count()).select_from(SmsMessage).where(

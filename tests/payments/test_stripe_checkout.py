@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.notify.models import SmsMessage
 from app.orders.models import Order
-from app.payments.models import PaymentTransaction
+from app.payments.models import PaymentJob, PaymentTransaction
 from tests.factories import make_product, make_shop, stock_of
 from tests.payments.conftest import (RETRIES, authorise, create_checkout, deliver,
                                      merchant_headers)
@@ -155,8 +155,10 @@ def test_when_stripe_stays_down_the_capture_waits_for_the_sweep_and_charges_once
 
     _hand_over(client, created["orders"][0], shop, [4])
     assert fake_stripe.captures[intent_id] == 0
-    assert db.session.scalar(sa.select(PaymentTransaction.status).where(
-        PaymentTransaction.kind == "capture")) == "pending"
+    # The failed try is on record, and the job waits for the sweep.
+    assert db.session.execute(sa.select(PaymentTransaction.status, PaymentTransaction.error)
+                              .where(PaymentTransaction.kind == "capture")).one()[0] == "failed"
+    assert db.session.scalar(sa.select(PaymentJob.status)) == "pending"
 
     result = runner.invoke(args=["jobs", "run-once", "--at", clock.now.isoformat()])
     assert "settle_payments: 1" in result.output
@@ -189,7 +191,7 @@ def test_stripe_down_at_checkout_answers_503_and_the_hold_expires_as_usual(
 
 def test_the_payment_page_mounts_stripe_elements_or_says_stripe_is_down(client, clock,
                                                                        fake_stripe):
-    from tests.web.helpers import add_to_cart, checkout_form
+    from tests.web.helpers import add_to_cart, checkout_form, csrf_token
     shop = make_shop()
     bread = make_product(shop, "Baguette tradition", 130, stock=20)
     add_to_cart(client, bread, 2)
@@ -203,7 +205,11 @@ def test_the_payment_page_mounts_stripe_elements_or_says_stripe_is_down(client, 
     assert "momentanément indisponible" in html and "js.stripe.com" not in html
     assert stock_of(bread) == 18
 
-    page = client.get(posted.headers["Location"]).get_data(as_text=True)
+    # Looking again writes nothing at Stripe; "Réessayer" (a POST) opens the PaymentIntent.
+    assert client.get(posted.headers["Location"]).status_code == 503
+    assert not fake_stripe.intents
+    page = client.post(posted.headers["Location"],
+                       data={"csrf_token": csrf_token(html)}).get_data(as_text=True)
     [intent] = fake_stripe.intents.values()
     assert 'src="https://js.stripe.com/v3/"' in page
     assert intent["client_secret"] in page and "pk_test_comptoir" in page
@@ -242,7 +248,7 @@ def test_an_authorisation_for_a_basket_cancelled_meanwhile_is_released(client, c
 
 def test_back_from_stripe_the_page_waits_for_the_webhook_then_thanks(client, clock,
                                                                     fake_stripe):
-    from tests.web.helpers import add_to_cart, checkout_form
+    from tests.web.helpers import add_to_cart, checkout_form, csrf_token
     shop = make_shop()
     bread = make_product(shop, "Baguette tradition", 130, stock=20)
     add_to_cart(client, bread, 2)
