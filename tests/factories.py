@@ -24,7 +24,8 @@ def make_shop(slug="boulangerie", name="Boulangerie Martin", **settings) -> Shop
 
 def make_product(shop: Shop, name="Baguette tradition", price_cents=130, stock=50,
                  active=True) -> Product:
-    product = Product(shop_id=shop.id, name=name, price_cents=price_cents, stock=stock,
+    """`stock` units in the shop, none of them held yet: all available."""
+    product = Product(shop_id=shop.id, name=name, price_cents=price_cents, on_hand=stock,
                       active=active, search_text=search_text_for(name))
     db.session.add(product)
     db.session.commit()
@@ -65,7 +66,14 @@ def place_order(lines_by_shop: dict, now: datetime, payments, *, pay=True, **cus
 
 
 def stock_of(product: Product) -> int:
+    """Units available now (on hand less held), read from the database."""
     return db.session.scalar(sa.select(Product.stock).where(Product.id == product.id))
+
+
+def counts_of(product: Product) -> tuple[int, int]:
+    """(on hand, held), read from the database."""
+    return tuple(db.session.execute(sa.select(Product.on_hand, Product.held)
+                                    .where(Product.id == product.id)).one())
 
 
 def later(now: datetime, **delta) -> datetime:

@@ -51,9 +51,14 @@ def product_json(product: Product, now: datetime | None = None) -> dict:
 
 def merchant_product_json(product: Product, now: datetime | None = None) -> dict:
     """The shopper's view plus what the shop stored, the promotion included even when it
-    has not started or is over."""
+    has not started or is over. Stock as the shop counts it: `on_hand` (in the shop, bags
+    set aside included), `held` (set aside for open orders), and what can be sold now as
+    `stock` (v1) and `available_quantity`; `available` keeps the shopper's meaning (can be
+    ordered: true or false)."""
     return {**product_json(product, now), "sku": product.sku, "stock": product.stock,
-            "active": product.active, "promo_price_cents": product.promo_price_cents,
+            "on_hand": product.on_hand, "held": product.held,
+            "available_quantity": product.stock, "active": product.active,
+            "promo_price_cents": product.promo_price_cents,
             "promo_starts_at": iso(product.promo_starts_at),
             "promo_ends_at": iso(product.promo_ends_at)}
 

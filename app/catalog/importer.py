@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from app.catalog.models import Product
 from app.catalog.search import search_text_for
 from app.catalog.services import MAX_PRICE_CENTS, MAX_STOCK
-from app.database import transaction
+from app.database import unit_of_work
 from app.errors import Invalid
 from app.extensions import db
 from app.shops.models import Shop
@@ -32,7 +32,9 @@ def _cents(text: str) -> int:
 
 def import_products(shop: Shop, text: str) -> ImportReport:
     """Columns: name, price (euros, "2,40") or price_cents, stock, [sku], [description],
-    [active], [category]. A row with an existing sku (or, without sku, the same name) updates it."""
+    [active], [category]. A row with an existing sku (or, without sku, the same name) updates it.
+    `stock` is the shop's count of the units in the shop, bags set aside for orders included:
+    it becomes the product's on_hand, never less than what open orders hold."""
     sample = text[:2048]
     dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample.strip() else csv.excel
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
@@ -42,7 +44,7 @@ def import_products(shop: Shop, text: str) -> ImportReport:
     existing = {(p.sku or p.name.lower()): p for p in db.session.scalars(
         sa.select(Product).where(Product.shop_id == shop.id))}
     created = updated = 0
-    with transaction():
+    with unit_of_work():
         for number, row in enumerate(reader, start=2):
             row = {k: (v or "").strip() for k, v in row.items() if k}
             where = f"ligne {number}"
@@ -79,9 +81,26 @@ def import_products(shop: Shop, text: str) -> ImportReport:
             product.name = row["name"][:200]
             product.description = row.get("description", "")
             product.price_cents = price
-            product.stock = int(stock_text)
+            if product.id is None:
+                product.on_hand = int(stock_text)
+            else:
+                _count(product, int(stock_text), where)
             product.active = active
             if "category" in reader.fieldnames:  # a file without the column keeps the aisles
                 product.category = category
             product.search_text = search_text_for(product.name, product.description)
     return ImportReport(created, updated)
+
+
+def _count(product: Product, counted: int, where: str) -> None:
+    """The shop's count becomes on_hand, in the database's own check against what open
+    orders hold right now (a checkout may hold more while the file is read)."""
+    products = Product.__table__
+    if db.session.execute(sa.update(products).where(products.c.id == product.id,
+                                                    products.c.held <= counted)
+                          .values(on_hand=counted)).rowcount != 1:
+        held = db.session.scalar(sa.select(products.c.held).where(products.c.id == product.id))
+        raise Invalid(_("%(where)s : %(counted)s en stock, mais %(held)s sont mis de côté "
+                        "pour des commandes (ils sont encore en boutique : comptez-les aussi).",
+                        where=where, counted=counted, held=held), field="stock")
+    db.session.expire(product, ["on_hand", "held"])

@@ -2,6 +2,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from sqlalchemy.ext.hybrid import hybrid_property
 
 from app.database import UTCDateTime, utcnow
 from app.extensions import db
@@ -12,8 +13,10 @@ class Product(db.Model):
     __tablename__ = "products"
     __table_args__ = (
         sa.CheckConstraint("price_cents >= 0", name="price"),
-        # Stock is decremented only by `UPDATE … WHERE stock >= :qty`; this is the backstop.
-        sa.CheckConstraint("stock >= 0", name="stock"),
+        # Stock moves only by conditional UPDATEs (catalog/services.py); these are the backstop.
+        sa.CheckConstraint("on_hand >= 0", name="on_hand"),
+        sa.CheckConstraint("held >= 0", name="held"),
+        sa.CheckConstraint("held <= on_hand", name="held_on_hand"),
         sa.CheckConstraint("promo_price_cents IS NULL OR promo_price_cents >= 0",
                            name="promo_price"),
         sa.Index("ix_products_shop_active", "shop_id", "active"),
@@ -34,12 +37,26 @@ class Product(db.Model):
     promo_price_cents: so.Mapped[int | None]
     promo_starts_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     promo_ends_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
-    stock: so.Mapped[int] = so.mapped_column(default=0)
+    # Units in the shop as the shop counts them, bags set aside for orders included.
+    on_hand: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    # Units set aside for open orders (pending payment to ready): still on hand, not for sale.
+    held: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
     active: so.Mapped[bool] = so.mapped_column(default=True)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow,
                                                        onupdate=utcnow)
 
     shop: so.Mapped[Shop] = so.relationship()
+
+    @hybrid_property
+    def stock(self) -> int:
+        """Units the shop can sell now (the API's v1 `stock`): on hand less held. Derived,
+        never written: counts go to on_hand, checkouts to held."""
+        return (self.on_hand or 0) - (self.held or 0)
+
+    @stock.inplace.expression
+    @classmethod
+    def _stock_expression(cls) -> sa.ColumnElement[int]:
+        return cls.on_hand - cls.held
 
     @property
     def available(self) -> bool:

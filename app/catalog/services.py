@@ -1,12 +1,16 @@
-"""The catalogue: stock moves by conditional UPDATE, the merchant's product edits."""
+"""The catalogue: stock moves by conditional UPDATE, the merchant's product edits.
+
+Stock as the shop counts it: `on_hand` (units in the shop, bags set aside included) and
+`held` (units set aside for open orders); available = on_hand - held (Product.stock). A
+checkout holds, a handover takes from both, a release gives back the hold only."""
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app import clock
-from app.database import built_once
-from app.errors import Invalid, NotFound
+from app.database import built_once, unit_of_work
+from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.catalog.models import Product
 from app.catalog.promotions import PROMO_FIELDS, check_promotion, parse_instant
@@ -16,6 +20,7 @@ MAX_PRICE_CENTS = 10_000_000
 MAX_STOCK = 1_000_000
 MERCHANT_PAGE_SIZE = 20
 BOUNDS = {"price_cents": (0, MAX_PRICE_CENTS), "stock": (0, MAX_STOCK),
+          "on_hand": (0, MAX_STOCK), "expected_on_hand": (0, MAX_STOCK),
           "promo_price_cents": (0, MAX_PRICE_CENTS)}
 EDITABLE = (*BOUNDS, "active", "name", "category", *PROMO_FIELDS)
 
@@ -24,36 +29,95 @@ def _build_take_stock(_dialect):
     products = Product.__table__
     return (sa.update(products)
             .where(products.c.id == sa.bindparam("product_id"), products.c.active.is_(True),
-                   products.c.stock >= sa.bindparam("quantity"))
-            .values(stock=products.c.stock - sa.bindparam("quantity")))
+                   products.c.on_hand - products.c.held >= sa.bindparam("quantity"))
+            .values(held=products.c.held + sa.bindparam("quantity")))
 
 
 _take_stock = built_once(_build_take_stock)
 
 
 def take_stock(product_id: int, quantity: int, connection=None) -> bool:
-    """Decrement if enough is left; the database settles races for the last units."""
+    """Set units aside for a checkout if that many are available; the database settles
+    races for the last units. The units stay on hand until they are collected."""
     return _take_stock({"product_id": product_id, "quantity": quantity},
                        connection).rowcount == 1
 
 
-def return_stock(product_id: int, quantity: int) -> None:
-    if quantity:
-        db.session.execute(sa.update(Product).where(Product.id == product_id)
-                           .values(stock=Product.stock + quantity)
-                           .execution_options(synchronize_session=False))
-
-
-def mark_sold_out(product_id: int) -> None:
-    """A line confirmed short means the shelf is empty: the recorded stock was wrong."""
-    db.session.execute(sa.update(Product).where(Product.id == product_id).values(stock=0)
+def _move(product_id: int, **values) -> None:
+    db.session.execute(sa.update(Product).where(Product.id == product_id).values(**values)
                        .execution_options(synchronize_session=False))
+
+
+def return_stock(product_id: int, quantity: int) -> None:
+    """A hold given back (an order expired, cancelled, not collected): the units were never
+    taken off the shelf, so only the hold goes."""
+    if quantity:
+        _move(product_id, held=Product.held - quantity)
+
+
+def collect_stock(product_id: int, quantity: int) -> None:
+    """Handed over: the units held for the order leave the shop."""
+    if quantity:
+        _move(product_id, on_hand=Product.on_hand - quantity, held=Product.held - quantity)
+
+
+def confirm_short(product_id: int, held_before: int, confirmed: int) -> None:
+    """The shop found fewer than were held for a line: the hold shrinks to what it found,
+    and the shelf is empty, so the count drops to what other orders have set aside
+    (available 0). Both sides of the SET read the row as it was."""
+    shortfall = held_before - confirmed
+    _move(product_id, held=Product.held - shortfall, on_hand=Product.held - shortfall)
+
+
+class StockChanged(Conflict):
+    """A count made against a figure that has moved since (a collection, another count).
+    Carries the figures of now so that the page can show them."""
+
+    code = "stock_changed"
+
+    def __init__(self, on_hand: int, held: int):
+        super().__init__(_("Le stock a changé entre-temps : %(on_hand)s en boutique maintenant "
+                           "(dont %(held)s mis de côté). Recomptez, puis enregistrez.",
+                           on_hand=on_hand, held=held), field="on_hand")
+        self.on_hand, self.held = on_hand, held
+
+
+def _count(product: Product, changes: dict) -> None:
+    """The shop's count, compare-and-set in the database: `on_hand` replaces the count if
+    it is still `expected_on_hand` (when sent) and covers what is held; v1's `stock` says
+    what should be available, on top of what is held at that moment."""
+    products = Product.__table__
+    update = sa.update(products).where(products.c.id == product.id)
+    if "stock" in changes:
+        update = update.values(on_hand=products.c.held + changes["stock"])
+    else:
+        update = update.where(products.c.held <= changes["on_hand"]).values(
+            on_hand=changes["on_hand"])
+        if changes.get("expected_on_hand") is not None:
+            update = update.where(products.c.on_hand == changes["expected_on_hand"])
+    if db.session.execute(update).rowcount != 1:
+        on_hand, held = db.session.execute(
+            sa.select(products.c.on_hand, products.c.held)
+            .where(products.c.id == product.id)).one()
+        if changes.get("expected_on_hand") not in (None, on_hand):
+            raise StockChanged(on_hand, held)
+        raise Conflict(_("%(held)s sont mis de côté pour des commandes : le comptage ne peut "
+                         "pas être inférieur.", held=held), field="on_hand", code="below_held")
+    db.session.expire(product, ["on_hand", "held"])
 
 
 def update_product(shop_id: int, product_id: int, changes: dict,
                    now: datetime | None = None) -> Product:
     """Merchant edit of price, stock, the active flag, name, category or the promotion;
-    all or nothing. `now` dates the check that a new promotion end is not already past."""
+    all or nothing. Stock is touched only when `on_hand` (the shop's count, compare-and-set
+    against `expected_on_hand` when sent) or v1's `stock` (what can be sold now) is sent.
+    `now` dates the check that a new promotion end is not already past."""
+    with unit_of_work():
+        product = _edit(shop_id, product_id, changes, now)
+    return product
+
+
+def _edit(shop_id: int, product_id: int, changes: dict, now: datetime | None) -> Product:
     product = db.session.get(Product, product_id)
     if product is None or product.shop_id != shop_id:
         raise NotFound(_("Produit introuvable."), field="id")
@@ -63,18 +127,23 @@ def update_product(shop_id: int, product_id: int, changes: dict,
     for key, (low, high) in BOUNDS.items():
         if key in changes:
             value = changes[key]
-            nullable = key == "promo_price_cents"
+            nullable = key in ("promo_price_cents", "expected_on_hand")
             if not ((nullable and value is None)
                     or (type(value) is int and low <= value <= high)):
                 raise Invalid(_("%(key)s doit être un entier entre %(low)s et %(high)s.",
                                 key=key, low=low, high=high), field=key)
+    if "stock" in changes and "on_hand" in changes:
+        raise Invalid(_("Envoyez on_hand (le comptage) ou stock (le disponible), pas les deux."),
+                      field="stock")
+    if "expected_on_hand" in changes and "on_hand" not in changes:
+        raise Invalid(_("expected_on_hand accompagne on_hand."), field="expected_on_hand")
     if "active" in changes and type(changes["active"]) is not bool:
         raise Invalid(_("active doit valoir true ou false."), field="active")
     changes = {**changes, **_texts(changes)}
     # The API route does not pass `now` yet: until it does, the app's clock stands in.
     promo = _promotion(product, changes, now or clock())
-    if "stock" in changes:  # absolute value from the shop's count
-        product.stock = changes["stock"]
+    if "stock" in changes or "on_hand" in changes:  # before anything else: it may refuse
+        _count(product, changes)
     for key in ("price_cents", "active", "category"):
         if key in changes:
             setattr(product, key, changes[key])
@@ -84,7 +153,6 @@ def update_product(shop_id: int, product_id: int, changes: dict,
     if promo is not None:
         (product.promo_price_cents, product.promo_starts_at,
          product.promo_ends_at) = promo
-    db.session.commit()
     return product
 
 

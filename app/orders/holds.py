@@ -33,7 +33,8 @@ def _build_products(_dialect):
     return (sa.select(products.c.id, products.c.shop_id, products.c.name,
                       products.c.price_cents, products.c.promo_price_cents,
                       products.c.promo_starts_at, products.c.promo_ends_at,
-                      products.c.active, products.c.stock)
+                      products.c.active,
+                      (products.c.on_hand - products.c.held).label("stock"))
             .where(products.c.id.in_(sa.bindparam("ids", expanding=True))))
 
 
