@@ -11,7 +11,7 @@ from flask_login import current_user
 from app import clock
 from app.catalog.models import Product
 from app.catalog.promotions import shown_price
-from app.catalog.services import shop_catalogue_page, update_product
+from app.catalog.services import StockChanged, shop_catalogue_page, update_product
 from app.errors import DomainError
 from app.extensions import db
 from app.merchant.forms import ProductForm
@@ -21,7 +21,7 @@ from app.timeutil import iso, local, town_tz
 MAX_PAGE = 1000
 MAX_FILTER = 100
 # Where the service's field names land on the page's form.
-FORM_FIELDS = {"price_cents": "price", "stock": "stock", "active": "active",
+FORM_FIELDS = {"price_cents": "price", "on_hand": "on_hand", "active": "active",
                "promo_price_cents": "promo_price", "promo_starts_at": "promo_starts",
                "promo_ends_at": "promo_ends"}
 
@@ -48,7 +48,8 @@ def _form_for(product: Product, now: datetime, **kwargs) -> ProductForm:
         "promo_starts": town_time(product.promo_starts_at),
         "promo_ends": town_time(product.promo_ends_at)}
     return ProductForm(prefix=f"p{product.id}", price=product.price_cents,
-                       stock=product.stock, active=product.active, **promo, **kwargs)
+                       on_hand=product.on_hand, expected_on_hand=product.on_hand,
+                       active=product.active, **promo, **kwargs)
 
 
 def _query() -> tuple[str, int]:
@@ -80,8 +81,11 @@ def _changes(form: ProductForm) -> dict:
     def instant(value: datetime | None):
         return iso(value.replace(tzinfo=town_tz())) if value else None
 
-    changes = {"price_cents": form.price.data, "stock": form.stock.data,
-               "active": form.active.data}
+    changes = {"price_cents": form.price.data, "active": form.active.data}
+    # The count only when the shop changed the figure the page showed, and only if that
+    # figure still holds: a price saved while checkouts hold units leaves them held.
+    if form.on_hand.data != form.expected_on_hand.data:
+        changes.update(on_hand=form.on_hand.data, expected_on_hand=form.expected_on_hand.data)
     promo_fields = (form.promo_price, form.promo_starts, form.promo_ends)
     # An untouched promotion is not sent again: its end may have passed meanwhile, and
     # the form shows it to the minute only.
@@ -110,6 +114,8 @@ def edit_product(product_id: int):
         update_product(current_user.shop_id, product.id, changes, now=clock())
     except DomainError as error:
         db.session.rollback()
+        if isinstance(error, StockChanged):  # nothing saved; the count shows the new figure
+            _show_count(form, error.on_hand)
         field = FORM_FIELDS.get(error.field or "")
         if field is None:
             flash(error.message, "error")
@@ -118,6 +124,13 @@ def edit_product(product_id: int):
         return _render((product.id, form), error.status)
     flash(_("« %(name)s » enregistré.", name=product.name), "success")
     return redirect(_back(f"p{product.id}"))
+
+
+def _show_count(form: ProductForm, on_hand: int) -> None:
+    """The count field and the figure it is checked against, as they are now: saving again
+    as is changes nothing of the count."""
+    for field in (form.on_hand, form.expected_on_hand):
+        field.data, field.raw_data = on_hand, None
 
 
 def _back(anchor: str | None = None) -> str:

@@ -6,6 +6,7 @@ from wtforms import (BooleanField, DateTimeLocalField, IntegerField, SelectField
                      TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
 from app.notify.conversation import MAX_TEXT
 from app.orders.models import Order
@@ -104,10 +105,14 @@ class ProductForm(FlaskForm):
     """One product of the catalogue page; promotion dates are the town's local times."""
     price = EurosField(_l("Prix"), validators=[InputRequired(message=_l("Indiquez le prix."))],
                        render_kw={"inputmode": "decimal", "data-testid": "price"})
-    stock = IntegerField(_l("Stock"), validators=[
-        InputRequired(message=_l("Indiquez le stock.")),
+    # The shop's count of what is in the shop, bags set aside included; saved only when it
+    # differs from `expected_on_hand`, the figure the page showed (compare-and-set).
+    on_hand = IntegerField(_l("En boutique"), validators=[
+        InputRequired(message=_l("Indiquez le nombre d'articles en boutique.")),
         NumberRange(0, 1_000_000, message=_l("Entre 0 et 1 000 000."))],
-        render_kw={"min": 0, "inputmode": "numeric", "data-testid": "stock"})
+        render_kw={"min": 0, "inputmode": "numeric", "data-testid": "on-hand"})
+    expected_on_hand = IntegerField(widget=HiddenInput(), validators=[
+        InputRequired(message=_l("Rechargez la page."))])
     active = BooleanField(_l("En vente"), render_kw={"data-testid": "active"})
     promo_price = EurosField(_l("Prix promotionnel"), validators=[Optional()],
                              render_kw={"inputmode": "decimal", "data-testid": "promo-price"})

@@ -1,5 +1,5 @@
 """The shop's catalogue page, /marchand/produits: its own products only, a name filter and
-pages, price, stock, sale and a promotion typed in the town's time, errors on their field."""
+pages, price, count on hand, sale and a promotion typed in the town's time, errors on their field."""
 import re
 from datetime import datetime, timezone
 
@@ -69,7 +69,7 @@ def test_a_promotion_typed_in_town_time_is_stored_and_shown(client, clock):
     bakery = _bakery(client)
     bread = make_product(bakery, "Baguette tradition", 130, stock=50)
 
-    response = _edit(client, bread, price="1,40", stock="35", promo_price="0,99",
+    response = _edit(client, bread, price="1,40", on_hand="35", promo_price="0,99",
                      promo_starts="2026-11-25T08:00", promo_ends="2026-11-29T19:00")
 
     assert response.status_code == 302
@@ -102,7 +102,7 @@ def test_a_bad_date_or_price_shows_on_its_field_and_nothing_changes(client):
     bakery = _bakery(client)
     bread = make_product(bakery, "Baguette tradition", 130, stock=50)
 
-    past = _edit(client, bread, stock="7", promo_price="0,99", promo_ends="2026-11-24T08:00")
+    past = _edit(client, bread, on_hand="7", promo_price="0,99", promo_ends="2026-11-24T08:00")
     unreadable = _edit(client, bread, promo_price="0,99", promo_starts="demain")
     too_high = _edit(client, bread, promo_price="2,00")
     no_price = _edit(client, bread, promo_starts="2026-11-25T08:00")
@@ -136,7 +136,7 @@ def test_another_shops_product_is_not_found(client):
 
     response = client.post(f"/marchand/produits/{cheese.id}", data={
         f"p{cheese.id}-csrf_token": token, f"p{cheese.id}-price": "1,00",
-        f"p{cheese.id}-stock": "0"})
+        f"p{cheese.id}-on_hand": "0"})
 
     assert response.status_code == 404
     db.session.refresh(cheese)
@@ -147,7 +147,7 @@ def test_a_form_without_its_token_is_refused(client):
     bread = make_product(_bakery(client), "Baguette tradition", 130, stock=50)
 
     response = client.post(f"/marchand/produits/{bread.id}",
-                           data={f"p{bread.id}-price": "0,10", f"p{bread.id}-stock": "1"})
+                           data={f"p{bread.id}-price": "0,10", f"p{bread.id}-on_hand": "1"})
 
     assert response.status_code == 400
     db.session.refresh(bread)
@@ -175,7 +175,7 @@ def test_a_finished_promotion_does_not_stop_the_next_edit(client, clock):
     _edit(client, bread, promo_price="0,99", promo_ends="2026-11-24T12:00")
     clock.set("2026-11-25T09:00:00+01:00")  # the promotion is over
 
-    response = _edit(client, bread, stock="12")
+    response = _edit(client, bread, on_hand="12")
 
     assert response.status_code == 302
     db.session.refresh(bread)
