@@ -12,6 +12,7 @@ from app.catalog.services import (StockChanged, collect_stock, confirm_short, re
                                   take_stock, update_product)
 from app.errors import Conflict, Invalid
 from app.extensions import db
+from app.orders import services as orders
 from tests.api.conftest import bearer, error_of
 from tests.factories import (counts_of, make_merchant, make_product, make_shop, place_order,
                              stock_of)
@@ -80,6 +81,43 @@ def test_a_short_confirmation_empties_the_shelf_and_keeps_the_other_orders_bags(
 
     assert counts_of(bread) == (3, 3)
     assert stock_of(bread) == 0
+
+
+# --- through an order's life (the order services call the moves) -------------------------
+
+def test_an_order_collected_takes_its_units_from_the_shop_and_from_the_hold(bread, clock,
+                                                                           payments):
+    order = place_order({bread.shop: [(bread, 3)]}, clock(), payments).orders[0]
+    orders.confirm_lines(order.id, bread.shop_id, [], now=clock(), provider=payments)
+    orders.mark_ready(order.id, bread.shop_id, now=clock())
+
+    orders.collect(order.id, bread.shop_id, now=clock(), provider=payments, without_code=True)
+
+    assert counts_of(bread) == (7, 0) and stock_of(bread) == 7
+
+
+def test_an_order_cancelled_gives_its_hold_back_and_the_count_stays(bread, clock, payments):
+    order = place_order({bread.shop: [(bread, 3)]}, clock(), payments).orders[0]
+
+    orders.cancel_by_shop(order.id, bread.shop_id, "Four en panne", now=clock(),
+                          provider=payments)
+
+    assert counts_of(bread) == (10, 0)
+
+
+def test_a_line_confirmed_short_empties_the_shelf_and_its_handover_takes_what_was_found(
+        bread, clock, payments):
+    other = place_order({bread.shop: [(bread, 2)]}, clock(), payments, phone="06 98 76 54 32")
+    order = place_order({bread.shop: [(bread, 3)]}, clock(), payments).orders[0]
+    line = order.lines[0]
+
+    orders.confirm_lines(order.id, bread.shop_id, [(line.id, 1)], now=clock(),
+                         provider=payments)
+    confirmed = counts_of(bread)
+    orders.collect(order.id, bread.shop_id, now=clock(), provider=payments, without_code=True)
+
+    assert confirmed == (3, 3) and stock_of(bread) == 0  # the other order's 2 and this 1
+    assert counts_of(bread) == (2, 2) and other.orders[0].status == "placed"
 
 
 # --- the shop's edits --------------------------------------------------------------------
