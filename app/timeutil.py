@@ -17,9 +17,16 @@ def local_today(now: datetime) -> date:
     return local(now).date()
 
 
+# Instants a client could mean; outside, converting to UTC may overflow datetime's range.
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+
+
 def parse_instant(value: str) -> datetime:
-    """ISO-8601 with an offset (a trailing Z is accepted); naive values are read as town time."""
+    """ISO-8601 with an offset (a trailing Z is accepted); naive values are read as town time.
+    ValueError for anything else, years outside FIRST_YEAR..LAST_YEAR included."""
     dt = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    if not FIRST_YEAR <= dt.year <= LAST_YEAR:
+        raise ValueError(f"year {dt.year} outside {FIRST_YEAR}..{LAST_YEAR}")
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=town_tz())
     return dt.astimezone(timezone.utc)

@@ -27,6 +27,7 @@ class Operation:
                  path_item: dict):
         self.checker, self.template, self.method, self.spec = checker, template, method, spec
         self.parameters = [*path_item.get("parameters", ()), *spec.get("parameters", ())]
+        self.values_outside = False  # a path value outside its schema (/orders/abc)
 
     @property
     def name(self) -> str:
@@ -53,18 +54,26 @@ class OpenAPIChecker:
     # --- finding the operation ----------------------------------------------------------
 
     def find(self, method: str, path: str):
-        """(operation, None), or (None, what routing must answer: 404 or 405)."""
-        allowed_somewhere = False
+        """(operation, None), or (None, what routing must answer: 404 or 405). A path whose
+        values are outside their schema (/orders/abc) finds its operation only when no
+        other template fits, and flags it: routing may then answer 404 before it."""
+        allowed_somewhere, loose = False, None
         for regex, template, item in self.routes:
             match = regex.match(path)
             if not match:
                 continue
-            if not self._path_values_fit(item, method, match.groupdict()):
-                continue
+            fits = self._path_values_fit(item, method, match.groupdict())
             if method.lower() in item:
-                return Operation(self, template, method.lower(), item[method.lower()],
-                                 item), None
-            allowed_somewhere = True
+                operation = Operation(self, template, method.lower(), item[method.lower()],
+                                      item)
+                if fits:
+                    return operation, None
+                loose = loose or operation
+                operation.values_outside = True
+            elif fits:
+                allowed_somewhere = True
+        if loose is not None:
+            return loose, None
         return None, (405 if allowed_somewhere else 404)
 
     def _path_values_fit(self, item: dict, method: str, values: dict) -> bool:
@@ -107,6 +116,8 @@ class OpenAPIChecker:
         if operation is None:
             return self._routing_problems(routing, response)
         documented = operation.response_spec(response.status_code)
+        if documented is None and operation.values_outside and response.status_code == 404:
+            return self._routing_problems(404, response)
         if documented is None:
             listed = ", ".join(sorted(operation.spec["responses"]))
             return [f"{operation.name} answered {response.status_code}, which the document "

@@ -194,7 +194,7 @@ SCHEMAS = {
                               "write them, others with +country (invalid_phone).")),
                           "email": {**_text(1, 254, pattern=r"^\s*[^@\s]+@[^@\s]+\.[^@\s]+\s*$"),
                                     "format": "email", "nullable": True},
-                          "language": {"type": "string", "enum": list(LANGUAGES),
+                          "language": {"type": "string", "enum": [*LANGUAGES, None],
                                        "nullable": True,
                                        "description": "Language of the shopper's SMS; "
                                                       "absent: the one they had (fr at "
@@ -382,10 +382,12 @@ PATHS = {
     "/merchant/orders/{id}/confirm": _merchant_action(
         "Confirmed quantity per line (0..ordered; a line left out keeps its quantity); "
         "all zero cancels",
-        body=_body(_obj({"lines": {"type": "array", "items": _obj(
+        body=_body(_obj({"lines": {"type": "array", "default": [],
+                                   "description": "Absent or empty: every line as ordered.",
+                                   "items": _obj(
             {"id": INT, "quantity": {"type": "integer", "minimum": 0, "maximum": MAX_QUANTITY,
                                      "description": "At most the line's ordered quantity."}},
-            ["id", "quantity"])}}, ["lines"])), errors=(400, 404, 409, 422)),
+            ["id", "quantity"])}})), errors=(400, 404, 409, 422)),
     "/merchant/orders/{id}/ready": _merchant_action("Prepared, waiting at the counter"),
     "/merchant/orders/{id}/collect": _merchant_action(
         "Handed over: the confirmed amount is captured, once",

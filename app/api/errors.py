@@ -4,9 +4,9 @@ Domain errors carry their own status and code. Werkzeug's HTTP errors are turned
 same shape, including the routing ones (unknown path, wrong method), which happen before
 any blueprint is chosen and so are caught in an app-wide before_request hook.
 """
-from flask import jsonify, request
+from flask import current_app, jsonify, request
 from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException, default_exceptions
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, default_exceptions
 
 from app.api import bp
 from app.errors import DomainError
@@ -69,8 +69,23 @@ def routing_error():
     exc = request.routing_exception
     if (isinstance(exc, HTTPException) and (exc.code or 0) >= 400
             and _in_api(request.path)):
+        if isinstance(exc, MethodNotAllowed) and not _matched_by_any(exc.valid_methods):
+            # Werkzeug says 405 for GET /merchant/orders/0/messages although no method
+            # matches id 0 (its POST is a 404): an address that exists for no method is a 404.
+            exc = NotFound()
         return http_error(exc)
     return None
+
+
+def _matched_by_any(methods) -> bool:
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    for method in set(methods or ()) - {"OPTIONS", "HEAD"}:
+        try:
+            adapter.match(method=method)
+        except HTTPException:
+            continue
+        return True
+    return False
 
 
 def _in_api(path: str) -> bool:

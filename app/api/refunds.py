@@ -56,7 +56,7 @@ docs.PATHS["/merchant/orders/{id}/refunds"] = {"post": docs._op(
         {"lines": {"type": "array", "items": docs._obj(
             {"id": docs.INT, "quantity": {"type": "integer", "minimum": 0}},
             ["id", "quantity"])},
-         "amount_cents": {"type": "integer", "minimum": 1,
+         "amount_cents": {"type": "integer", "minimum": 1, "nullable": True,
                           "description": "Not with lines; at most what is left to refund "
-                                         "(409)."},
+                                         "(409). Null: as if absent."},
          "reason": docs._text(1, docs.MAX_REASON)}, ["reason"])))}

@@ -53,3 +53,10 @@ def test_an_unexpected_failure_still_answers_json(app, unchecked_client, monkeyp
 
     assert error_of(response)[:2] == (500, "server_error")
     assert "database" not in response.json["error"]["message"]
+
+
+@pytest.mark.parametrize("url", ["/api/v1/merchant/orders/0/messages",
+                                 "/api/v1/merchant/orders/2147483648/ready"])
+def test_an_id_out_of_range_is_a_404_whatever_the_method(client, url):
+    assert error_of(client.get(url))[:2] == (404, "not_found")
+    assert error_of(client.post(url))[:2] == (404, "not_found")

@@ -1,0 +1,356 @@
+"""The document and the code agree, operation by operation: each is sent, one change at a
+time, values just inside and just outside every limit the document writes (lengths,
+ranges, patterns, enums, required fields, types, empty and blank text, a NUL byte).
+
+For every answer: never a 500; a status the document lists for the operation, with a body
+matching its schema (the checking client, tests/openapi_check.py); a value the document
+excludes is refused (4xx), and a refusal of one field names it in `field`; a value the
+document allows is not refused as invalid on that field, unless the field is one whose
+meaning the code checks beyond the schema (SEMANTIC below: a slot must be one the shop
+offers, a line one of the order...).
+"""
+import json
+from dataclasses import dataclass, field as dataclass_field
+
+import pytest
+from flask import current_app
+
+from app.api.docs import document
+from tests.api.conftest import bearer
+from tests.factories import (PASSWORD, checkout_payload, first_slot, make_merchant,
+                             make_product, make_shop, place_order)
+from tests.openapi_check import OpenAPIChecker, validating_client
+
+INSIDE, OUTSIDE, TEXT = "inside", "outside", "text"  # what the document says of a value
+REMOVE = object()  # a case that leaves the field out
+
+# Fields whose documented-valid values the code may still refuse, on what they mean.
+SEMANTIC = {
+    "POST /checkouts": {"customer.phone", "customer.email", "orders[0].shop", "orders[0].slot",
+                        "orders[0].lines[0].product_id", "vouchers[0]"},
+    "POST /merchant/orders/{id}/confirm": {"lines[0].id", "lines[0].quantity"},
+    "POST /merchant/orders/{id}/collect": {"pickup_code"},
+    "POST /merchant/orders/{id}/slot": {"slot"},
+    "POST /merchant/orders/{id}/refunds": {"lines[0].id", "lines[0].quantity", "amount_cents",
+                                           "lines"},
+    "PATCH /merchant/products/{id}": {"promo_price_cents", "promo_starts_at", "promo_ends_at",
+                                      "expected_on_hand", "on_hand"},
+    "POST /merchant/orders/{id}/messages": {"text"},
+}
+# A refusal may name the part of the field at fault: a voucher's code.
+FIELD_NAMES = {"vouchers[0]": {"vouchers[0]", "vouchers[0].code"}}
+# Values for the formats and patterns of the document; the document says which are inside.
+INSTANTS = ["1999-12-31T23:00:00+01:00", "2100-01-01T00:00:00+01:00",
+            "0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-05:00", "demain"]
+DAYS = ["2000-01-01", "2099-12-31", "1999-12-31", "2100-01-01", "2026-02-30", "2026-13-01",
+        "26-11-24", "0001-01-01", "9999-12-31"]
+CODES = ["abcd efgh-jkmn pqrs", "ABCDEFGHJKMNPQRS", "ABCD", "ABCD-EFGH-JKLM-NPQ0",
+         "ABCD-EFGH-JKLM-NPQRS"]
+CHECKER = OpenAPIChecker(document())
+OPERATIONS = sorted((method, path) for path, item in document()["paths"].items()
+                    for method in item)
+
+
+@dataclass
+class Request:
+    path: dict = dataclass_field(default_factory=dict)
+    query: dict = dataclass_field(default_factory=dict)
+    headers: dict = dataclass_field(default_factory=dict)
+    body: object = None  # JSON; None: no body
+    form: dict | None = None
+
+
+@dataclass
+class Case:
+    label: str
+    request: Request
+    expect: str
+    field: str | None  # the field changed, as the API names it in errors
+    raw_body: str | None = None  # sent as is (not JSON, lone surrogates)
+
+
+def base_requests(clock, payments) -> dict[str, Request]:
+    """One valid request per operation, on a town of one bakery."""
+    shop = make_shop()
+    bread = make_product(shop, stock=1000)
+    merchant = make_merchant(shop)
+    auth = bearer(merchant)
+    placed = place_order({shop: [(bread, 2)]}, clock.now, payments).orders[0]
+    held = place_order({shop: [(bread, 1)]}, clock.now, payments, pay=False)
+    collected = place_order({shop: [(bread, 3)]}, clock.now, payments).orders[0]
+    client = validating_client(current_app)
+    for step in ("confirm", "ready", "collect"):
+        assert client.post(f"/api/v1/merchant/orders/{collected.id}/{step}",
+                           json={"lines": []}, headers=auth).status_code == 200
+    token = {"X-Tracking-Token": placed.tracking_token}
+    merchant_order = Request(path={"id": placed.id}, headers=auth)
+    slot = first_slot(shop, clock.now)
+    return {
+        "GET /shops": Request(),
+        "GET /shops/{slug}": Request(path={"slug": shop.slug}),
+        "GET /shops/{slug}/slots": Request(path={"slug": shop.slug},
+                                           query={"date": "2026-11-25"}),
+        "GET /products": Request(query={"q": "baguette", "shop": shop.slug, "page": "1"}),
+        "POST /checkouts": Request(body=checkout_payload({shop: [(bread, 1)]}, clock.now),
+                                   headers={"Idempotency-Key": "essai-1"}),
+        "GET /checkouts/{id}": Request(path={"id": held.id},
+                                       headers={"X-Tracking-Token":
+                                                held.orders[0].tracking_token}),
+        "POST /checkouts/{id}/payment": Request(path={"id": held.id}, headers={
+            "X-Tracking-Token": held.orders[0].tracking_token}),
+        "POST /checkouts/{id}/pay": Request(path={"id": held.id},
+                                            body={"payment_method": "test_ok"}),
+        "GET /orders/{id}": Request(path={"id": placed.id}, headers=token),
+        "POST /orders/{id}/cancel": Request(path={"id": placed.id}, headers=token),
+        "GET /vouchers/{code}": Request(path={"code": "ABCD-EFGH-JKLM-NPQR"}),
+        "POST /auth/token": Request(body={"email": merchant.email, "password": PASSWORD}),
+        "GET /merchant/orders": Request(query={"status": "placed", "date": "2026-11-24"},
+                                        headers=auth),
+        "POST /merchant/orders/{id}/confirm": Request(
+            path={"id": placed.id}, headers=auth,
+            body={"lines": [{"id": placed.lines[0].id, "quantity": 1}]}),
+        "POST /merchant/orders/{id}/ready": merchant_order,
+        "POST /merchant/orders/{id}/collect": Request(
+            path={"id": placed.id}, headers=auth, body={"pickup_code": placed.pickup_code}),
+        "POST /merchant/orders/{id}/cancel": Request(path={"id": placed.id}, headers=auth,
+                                                     body={"reason": "Four en panne"}),
+        "POST /merchant/orders/{id}/slot": Request(path={"id": placed.id}, headers=auth,
+                                                   body={"slot": slot}),
+        "POST /merchant/orders/{id}/messages": Request(path={"id": placed.id}, headers=auth,
+                                                       body={"text": "Bonjour"}),
+        "GET /merchant/orders/{id}/messages": merchant_order,
+        "POST /merchant/orders/{id}/refunds": Request(
+            path={"id": collected.id}, headers=auth,
+            body={"reason": "Abîmée", "lines": [{"id": collected.lines[0].id, "quantity": 1}]}),
+        "GET /merchant/products": Request(headers=auth),
+        "PATCH /merchant/products/{id}": Request(path={"id": bread.id}, headers=auth,
+                                                 body={"price_cents": 140}),
+        "POST /webhooks/stripe": Request(body={}),
+        "POST /webhooks/twilio/status": Request(form={"MessageSid": "SM1",
+                                                      "MessageStatus": "delivered"}),
+        "POST /webhooks/twilio/inbound": Request(form={"From": "+33612345678", "Body": "STOP"}),
+        "GET /openapi.json": Request(),
+    }
+
+
+# --- values from the document's schemas -------------------------------------------------
+
+def resolve(schema: dict) -> dict:
+    while "$ref" in schema:
+        schema = document()["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    return schema
+
+
+def verdict(schema: dict, value) -> str:
+    """What the document says of a value: inside or outside its schema."""
+    return OUTSIDE if CHECKER.errors(schema, value) else INSIDE
+
+
+def json_values(schema: dict, base) -> list[tuple[str, object, str]]:
+    """(label, value, what the document says of it) for one JSON value: values near the
+    schema's limits and of other types; the schema itself says which are inside."""
+    schema = resolve(schema)
+    kind = schema.get("type")
+    candidates = [("null", None)]
+    candidates += [(repr(choice), choice) for choice in schema.get("enum", ())]
+    if kind == "integer":
+        low, high = schema.get("minimum"), schema.get("maximum")
+        if low is not None:
+            candidates += [("the minimum", low), ("below the minimum", low - 1)]
+        if high is not None:
+            candidates += [("the maximum", high), ("above the maximum", high + 1)]
+        candidates += [("huge", 10**30), ("a string", "1"), ("a fraction", 1.5),
+                       ("a boolean", True)]
+    elif kind == "string":
+        candidates += [("a number", 12), ("empty", ""), ("blank", "   "),
+                       ("not one of the enum", "pas-ça")]
+        most = schema.get("maxLength")
+        if most is not None:
+            candidates += [("at maxLength", "é" * most), ("over maxLength", "a" * (most + 1))]
+        if schema.get("format") == "date-time":
+            candidates += [(f"instant {v}", v) for v in INSTANTS]
+        if schema.get("format") == "email":
+            candidates += [("no @", "claire.example.fr"), ("an address", "c@d.fr")]
+    elif kind == "boolean":
+        candidates += [("true", True), ("false", False), ("a string", "true"), ("a number", 1)]
+    elif kind == "array":
+        candidates += [("an object", {}), ("empty list", [])]
+        if schema.get("maxItems") and isinstance(base, list) and base:
+            candidates.append(("over maxItems", [base[0]] * (schema["maxItems"] + 1)))
+    elif kind == "object":
+        candidates += [("a list", []), ("a string", "x")]
+    values = [(label, value, verdict(schema, value)) for label, value in candidates]
+    if kind == "string":  # refused by rule whatever the schema says
+        values.append(("a NUL byte", "a\x00b", TEXT))
+    return values
+
+
+def body_cases(schema: dict, base, path: str = "") -> list[Case]:
+    """One change at a time, anywhere in the body."""
+    schema = resolve(schema)
+    cases = []
+    if schema.get("type") == "object" and isinstance(base, dict):
+        required = set(schema.get("required", ()))
+        for name, sub in schema.get("properties", {}).items():
+            at = f"{path}.{name}" if path else name
+            if name in base and name in required:
+                cases.append(Case(f"{at} left out", REMOVE, OUTSIDE, at))
+            for label, value, expect in json_values(sub, base.get(name)):
+                cases.append(Case(f"{at} {label}", value, expect, at))
+            if name in base:
+                cases += body_cases(sub, base[name], at)
+    elif schema.get("type") == "array" and isinstance(base, list) and base:
+        cases += body_cases(schema["items"], base[0], f"{path}[0]")
+    return cases
+
+
+def with_change(base, field: str, value):
+    """A deep copy of `base` with `field` (a.b[0].c) set to value, or removed."""
+    changed = json.loads(json.dumps(base))
+    parts = [int(p) if p.isdigit() else p
+             for p in field.replace("[", ".").replace("]", "").split(".")]
+    target = changed
+    for part in parts[:-1]:
+        target = target[part]
+    if value is REMOVE:
+        del target[parts[-1]]
+    else:
+        target[parts[-1]] = value
+    return changed
+
+
+def parameter_values(parameter: dict) -> list[tuple[str, str, str]]:
+    """(label, value as sent, what the document says of it) for a path, query or header."""
+    schema = resolve(parameter["schema"])
+    kind, where = schema.get("type"), parameter["in"]
+    candidates = [("empty", ""), ("letters", "abc"), ("a fraction", "1.5")]
+    candidates += [(repr(choice), choice) for choice in schema.get("enum", ())]
+    if "enum" in schema:
+        candidates.append(("not one of the enum", "pas-ça"))
+    if kind == "integer":
+        low, high = schema.get("minimum"), schema.get("maximum")
+        if low is not None:
+            candidates += [("the minimum", str(low)), ("below", str(low - 1))]
+        if high is not None:
+            candidates += [("the maximum", str(high)), ("above", str(high + 1))]
+        candidates.append(("huge", str(10**30)))
+    if schema.get("format") == "date":
+        candidates += [(day, day) for day in DAYS]
+    if parameter["name"] == "code":
+        candidates += [(code, code) for code in CODES]
+    if kind == "string" and schema.get("maxLength"):
+        candidates += [("at maxLength", "a" * schema["maxLength"]),
+                       ("over maxLength", "a" * (schema["maxLength"] + 1))]
+    if where == "header":
+        candidates.append(("blank", "  "))
+    values = []
+    for label, raw in candidates:
+        if raw == "" and parameter.get("allowEmptyValue"):
+            values.append((label, raw, INSIDE))
+        elif raw == "" and where == "path":
+            continue  # another address altogether
+        else:
+            typed = int(raw) if kind == "integer" and raw.lstrip("-").isdigit() else raw
+            values.append((label, raw, verdict(schema, typed)))
+    if where in ("path", "query"):
+        values.append(("a NUL byte", "a\x00b", TEXT))
+    return values
+
+
+def cases_for(operation: dict, base: Request) -> list[Case]:
+    cases = [Case("as is", base, INSIDE, None)]
+    for parameter in operation.get("parameters", ()):
+        name, where = parameter["name"], parameter["in"]
+        if where == "header" and not resolve(parameter["schema"]).get("maxLength"):
+            continue  # tokens and signatures: any other value is a 404 or a 403
+        for label, value, expect in parameter_values(parameter):
+            changed = Request(path=dict(base.path), query=dict(base.query),
+                              headers=dict(base.headers), body=base.body, form=base.form)
+            {"path": changed.path, "query": changed.query,
+             "header": changed.headers}[where][name] = value
+            cases.append(Case(f"{where} {name} {label}", changed, expect, name))
+    body = operation.get("requestBody", {})
+    schema = body.get("content", {}).get("application/json", {}).get("schema")
+    if schema is not None and base.body is not None:
+        if body.get("required"):
+            cases += [Case("body not JSON", base, OUTSIDE, None, raw_body="pas du JSON"),
+                      Case("body a JSON list", base, OUTSIDE, None, raw_body="[]")]
+        cases.append(Case("body with a lone surrogate", base, TEXT, None,
+                          raw_body='{"x": "\\ud800"}'))
+        for case in body_cases(schema, base.body):
+            changed = Request(path=base.path, query=base.query, headers=base.headers,
+                              body=with_change(base.body, case.field, case.request))
+            cases.append(Case(case.label, changed, case.expect, case.field))
+    if operation.get("security"):
+        without = {k: v for k, v in base.headers.items() if k != "Authorization"}
+        cases.append(Case("no bearer token", Request(base.path, base.query, without, base.body),
+                          OUTSIDE, None))
+    # What the document excludes first: a value it allows may change the state.
+    return sorted(cases, key=lambda case: case.expect == INSIDE)
+
+
+# --- sending and judging ----------------------------------------------------------------
+
+def send(client, method: str, template: str, case: Case):
+    request = case.request
+    url = "/api/v1" + template
+    for name, value in request.path.items():
+        url = url.replace("{" + name + "}", str(value))
+    kwargs = {"query_string": request.query, "headers": request.headers}
+    if case.raw_body is not None:
+        kwargs.update(data=case.raw_body, content_type="application/json")
+    elif request.form is not None:
+        kwargs["data"] = request.form
+    elif request.body is not None:
+        kwargs["json"] = request.body
+    return client.open(url, method=method.upper(), **kwargs)
+
+
+def judge(operation_name: str, case: Case, response) -> str | None:
+    """What is wrong with this answer beyond the document's own check, if anything."""
+    status = response.status_code
+    body = response.get_json(silent=True)
+    error = body.get("error") or {} if isinstance(body, dict) else {}
+    named = FIELD_NAMES.get(case.field, {case.field})
+    if case.expect in (OUTSIDE, TEXT) and status < 400:
+        return f"accepted ({status}) a value the document excludes"
+    if case.expect == TEXT and error.get("code") == "invalid_text" and case.field \
+            and error.get("field") not in named:
+        return f"invalid_text names {error.get('field')!r}, not {case.field!r}"
+    if case.expect == OUTSIDE and status in (400, 422) and case.field \
+            and error.get("field") not in named and not case.label.endswith("left out"):
+        return f"refused ({status} {error.get('code')}) naming {error.get('field')!r}, " \
+               f"not {case.field!r}"
+    if case.expect == INSIDE and status in (400, 422) and case.field \
+            and error.get("field") in named \
+            and case.field not in SEMANTIC.get(operation_name, ()):
+        return f"refused ({status} {error.get('code')}: {error.get('message')}) a value the " \
+               f"document allows"
+    return None
+
+
+@pytest.mark.parametrize("method, template", OPERATIONS,
+                         ids=[f"{m.upper()} {p}" for m, p in OPERATIONS])
+def test_each_operation_answers_as_documented_at_its_limits(app, clock, payments, method,
+                                                            template):
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # a 500 is an answer to report, as in production
+    name = f"{method.upper()} {template}"
+    bases = base_requests(clock, payments)
+    assert name in bases, f"{name} is new: give it a valid request in base_requests"
+    operation = document()["paths"][template][method]
+    client = validating_client(app)
+
+    cases = cases_for(operation, bases[name])
+    problems = []
+    for case in cases:
+        try:
+            response = send(client, method, template, case)
+        except AssertionError as failure:  # not as documented: status or body
+            problems.append(f"{case.label}: {failure}")
+            continue
+        problem = judge(name, case, response)
+        if problem:
+            problems.append(f"{case.label}: {problem}")
+
+    assert not problems, f"{name}, {len(problems)} of {len(cases)} cases:\n" + "\n".join(
+        problems)
