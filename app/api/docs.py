@@ -458,9 +458,9 @@ PATHS = {
                                         "description": "Our message's id; null when the "
                                                        "report is not about one of ours."},
                             "status": NULLABLE_TEXT}, ["message", "status"]), "Recorded.")},
-        tag=WEBHOOKS, errors=(400, 403, 413, 422, 503),
-        params=[_param("sms", "query", {"type": "integer", "minimum": 1},
-                       "Our message's id, as put in its StatusCallback.", required=False),
+        tag=WEBHOOKS, errors=(400, 403, 409, 413, 422, 503),
+        params=[_param("sms", "query", TEXT, "Our message's id, as put in its "
+                       "StatusCallback; anything but a number is ignored.", required=False),
                 _param("X-Twilio-Signature", "header", TEXT, required=False)],
         requestBody={"required": True, "content": {"application/x-www-form-urlencoded": {
             "schema": _obj({"MessageSid": _text(1, 80), "MessageStatus": _text(1, 20),
@@ -469,6 +469,8 @@ PATHS = {
         error_descriptions={"s400": "MessageSid, MessageStatus or ErrorCode missing or "
                                     "unreadable.",
                             "s403": "Missing or wrong X-Twilio-Signature (bad_signature).",
+                            "s409": "This status of this message was already recorded "
+                                    "(duplicate_callback).",
                             "s503": "Twilio is not configured on this site."})},
     "/webhooks/twilio/inbound": {"post": _op(
         "Messages from shoppers (STOP, START, replies), verified with X-Twilio-Signature",

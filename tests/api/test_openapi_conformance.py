@@ -10,10 +10,12 @@ meaning the code checks beyond the schema (SEMANTIC below: a slot must be one th
 offers, a line one of the order...).
 """
 import json
+from urllib.parse import urlencode
 from dataclasses import dataclass, field as dataclass_field
 
 import pytest
 from flask import current_app
+from twilio.request_validator import RequestValidator
 
 from app.api.docs import document
 from tests.api.conftest import bearer
@@ -47,6 +49,7 @@ DAYS = ["2000-01-01", "2099-12-31", "1999-12-31", "2100-01-01", "2026-02-30", "2
 CODES = ["abcd efgh-jkmn pqrs", "ABCDEFGHJKMNPQRS", "ABCD", "ABCD-EFGH-JKLM-NPQ0",
          "ABCD-EFGH-JKLM-NPQRS"]
 CHECKER = OpenAPIChecker(document())
+TWILIO_TOKEN = "jeton-twilio-de-test"
 OPERATIONS = sorted((method, path) for path, item in document()["paths"].items()
                     for method in item)
 
@@ -257,6 +260,26 @@ def parameter_values(parameter: dict) -> list[tuple[str, str, str]]:
     return values
 
 
+def form_cases(schema: dict, base: Request) -> list[Case]:
+    """A posted form's fields: left out, empty, at and over their limits."""
+    cases = []
+    for name, sub in schema.get("properties", {}).items():
+        changes = [("left out", REMOVE, OUTSIDE if name in schema.get("required", ())
+                    else INSIDE)]
+        for label, raw in [("empty", ""), ("letters", "abc"), ("digits", "12"),
+                           ("at maxLength", "a" * sub.get("maxLength", 10)),
+                           ("over maxLength", "a" * (sub.get("maxLength", 10) + 1))]:
+            changes.append((label, raw, verdict(sub, raw)))
+        for label, raw, expect in changes:
+            form = {k: v for k, v in base.form.items() if k != name}
+            if raw is not REMOVE:
+                form[name] = raw
+            cases.append(Case(f"form {name} {label}", Request(base.path, base.query,
+                                                               base.headers, None, form),
+                              expect, name))
+    return cases
+
+
 def cases_for(operation: dict, base: Request) -> list[Case]:
     cases = [Case("as is", base, INSIDE, None)]
     for parameter in operation.get("parameters", ()):
@@ -281,6 +304,10 @@ def cases_for(operation: dict, base: Request) -> list[Case]:
             changed = Request(path=base.path, query=base.query, headers=base.headers,
                               body=with_change(base.body, case.field, case.request))
             cases.append(Case(case.label, changed, case.expect, case.field))
+    form_schema = body.get("content", {}).get("application/x-www-form-urlencoded",
+                                               {}).get("schema")
+    if form_schema is not None and base.form is not None:
+        cases += form_cases(form_schema, base)
     if operation.get("security"):
         without = {k: v for k, v in base.headers.items() if k != "Authorization"}
         cases.append(Case("no bearer token", Request(base.path, base.query, without, base.body),
@@ -301,6 +328,10 @@ def send(client, method: str, template: str, case: Case):
         kwargs.update(data=case.raw_body, content_type="application/json")
     elif request.form is not None:
         kwargs["data"] = request.form
+        signed = current_app.config["PUBLIC_URL"] + url + (
+            "?" + urlencode(request.query) if request.query else "")
+        kwargs["headers"] = {**request.headers, "X-Twilio-Signature": RequestValidator(
+            TWILIO_TOKEN).compute_signature(signed, request.form)}
     elif request.body is not None:
         kwargs["json"] = request.body
     return client.open(url, method=method.upper(), **kwargs)
@@ -334,6 +365,7 @@ def judge(operation_name: str, case: Case, response) -> str | None:
 def test_each_operation_answers_as_documented_at_its_limits(app, clock, payments, method,
                                                             template):
     app.config["PROPAGATE_EXCEPTIONS"] = False  # a 500 is an answer to report, as in production
+    app.config["TWILIO_AUTH_TOKEN"] = TWILIO_TOKEN  # its webhooks' forms are checked too
     name = f"{method.upper()} {template}"
     bases = base_requests(clock, payments)
     assert name in bases, f"{name} is new: give it a valid request in base_requests"
