@@ -52,8 +52,10 @@ def weekday_name(weekday: int) -> str:
 
 def register_templating(app: Flask) -> None:
     # 24-hour times in both languages: the town's shops post their hours that way.
+    from app.orders.event_text import event_text  # it writes dates with the helpers above
     app.jinja_env.filters.update(euros=page_euros, hhmm=hhmm, day_label=page_day_label,
                                  when_label=page_when_label, weekday_name=weekday_name)
+    app.jinja_env.globals.update(event_text=event_text)
 
     @app.context_processor
     def town():

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from app import clock
 from app.catalog.models import Product
 from app.catalog.promotions import shown_price
+from app.orders.event_text import event_text
 from app.orders.models import Checkout, Order
 from app.payments.providers import PaymentProvider
 from app.payments.services import payment_details
@@ -98,7 +99,11 @@ def order_json(order: Order) -> dict:
         "lines": [{"id": line.id, "product_id": line.product_id, "name": line.name,
                    "quantity": line.quantity, "confirmed_quantity": line.confirmed_quantity,
                    "unit_price_cents": line.unit_price_cents} for line in order.lines],
-        "events": [{"type": event.type, "at": iso(event.at), "note": event.note}
+        # `code` and `params` say what happened; `text` puts them into words (the API's
+        # French); `note` is what a person typed, if anything.
+        "events": [{"type": event.type, "at": iso(event.at), "code": event.code,
+                    "params": event.params, "text": event_text(event) or None,
+                    "note": event.note}
                    for event in order.events],
     }
 
