@@ -53,7 +53,7 @@ docs.PATHS["/merchant/orders/{id}/refunds"] = {"post": docs._op(
     {"201": docs._json(docs._ref("Refund"), "Refund recorded and sent to the bank.")},
     tag=docs.MERCHANT, params=[docs.ID_PARAM], secured=True,
     errors=(400, 401, 403, 404, 409, 422), body=docs._body(docs._obj(
-        {"lines": {"type": "array", "items": docs._obj(
+        {"lines": {"type": "array", "minItems": 1, "items": docs._obj(
             {"id": docs.INT, "quantity": {"type": "integer", "minimum": 0}},
             ["id", "quantity"])},
          "amount_cents": {"type": "integer", "minimum": 1, "nullable": True,
