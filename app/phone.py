@@ -1,5 +1,6 @@
 """Phone numbers in E.164, French numbers accepted as people type them."""
 import phonenumbers
+from flask_babel import gettext as _
 
 from app.errors import Invalid
 
@@ -10,7 +11,7 @@ def normalize_phone(raw: str, *, field: str = "phone", region: str = "FR") -> st
     except phonenumbers.NumberParseException:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
-        raise Invalid("Numéro de téléphone invalide (ex. 06 12 34 56 78).", field=field,
+        raise Invalid(_("Numéro de téléphone invalide (ex. 06 12 34 56 78)."), field=field,
                       code="invalid_phone")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 

@@ -12,6 +12,7 @@ import secrets
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.catalog.models import Product, price_at
 from app.catalog.services import take_stock
@@ -86,11 +87,12 @@ def hold_basket(request: CheckoutRequest, *, now: datetime, provider_name: str,
     for order in request.orders:
         shop = schedules.get(order.shop)
         if shop is None or not shop.active:
-            raise Invalid("Boutique inconnue.", field=f"{order.field}.shop", code="unknown_shop")
+            raise Invalid(_("Boutique inconnue."), field=f"{order.field}.shop",
+                          code="unknown_shop")
         for line in order.lines:
             product = products.get(line.product_id)
             if product is None or product.shop_id != shop.id or not product.active:
-                raise Invalid("Ce produit n'est pas en vente dans cette boutique.",
+                raise Invalid(_("Ce produit n'est pas en vente dans cette boutique."),
                               field=f"{line.field}.product_id", code="unknown_product")
         # Seats left are not read here: take_seat's conditional statement decides.
         slots[order.shop] = offered_slot(shop, order.slot, now, field=f"{order.field}.slot",
@@ -118,7 +120,8 @@ def hold_basket(request: CheckoutRequest, *, now: datetime, provider_name: str,
         if not take_stock(line.product_id, line.quantity, conn):
             left = db.session.scalar(sa.select(Product.stock)
                                      .where(Product.id == line.product_id))
-            raise Conflict(f"Plus que {left} en stock pour « {products[line.product_id].name} ».",
+            raise Conflict(_("Plus que %(left)s en stock pour « %(product)s ».", left=left,
+                             product=products[line.product_id].name),
                            field=f"{line.field}.quantity", code="out_of_stock")
     for order in sorted(request.orders, key=lambda o: (schedules[o.shop].id, o.slot)):
         take_seat(schedules[order.shop], slots[order.shop].start, field=f"{order.field}.slot",

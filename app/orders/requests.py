@@ -3,7 +3,10 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
+
 from app.errors import Invalid, Malformed
+from app.i18n import N_
 from app.phone import normalize_phone
 from app.timeutil import parse_instant
 
@@ -43,23 +46,24 @@ class CheckoutRequest:
 
 def _obj(value, field: str) -> dict:
     if not isinstance(value, dict):
-        raise Malformed("Un objet JSON est attendu.", field=field or None)
+        raise Malformed(_("Un objet JSON est attendu."), field=field or None)
     return value
 
 
 def _list(value, field: str, most: int) -> list:
     if not isinstance(value, list):
-        raise Malformed("Une liste est attendue.", field=field)
+        raise Malformed(_("Une liste est attendue."), field=field)
     if not value:
-        raise Invalid("La liste ne peut pas être vide.", field=field)
+        raise Invalid(_("La liste ne peut pas être vide."), field=field)
     if len(value) > most:
-        raise Invalid(f"{most} éléments au plus.", field=field)
+        raise Invalid(_("%(most)s éléments au plus.", most=most), field=field)
     return value
 
 
 def _int(value, field: str, low: int, high: int, what: str) -> int:
     if type(value) is not int or not low <= value <= high:  # bool is not a quantity
-        raise Invalid(f"{what} : un entier entre {low} et {high} est attendu.", field=field)
+        raise Invalid(_("%(what)s : un entier entre %(low)s et %(high)s est attendu.",
+                        what=_(what), low=low, high=high), field=field)
     return value
 
 
@@ -68,9 +72,9 @@ def _text(data: dict, key: str, field: str, *, required: bool = True, most: int 
     if value is None and not required:
         return None
     if not isinstance(value, str) or not value.strip():
-        raise Invalid("Ce champ est obligatoire.", field=field, code="required")
+        raise Invalid(_("Ce champ est obligatoire."), field=field, code="required")
     if len(value.strip()) > most:
-        raise Invalid(f"{most} caractères au plus.", field=field)
+        raise Invalid(_("%(most)s caractères au plus.", most=most), field=field)
     return value.strip()
 
 
@@ -78,7 +82,7 @@ def _slot(data: dict, key: str, field: str) -> datetime:
     try:
         return parse_instant(_text(data, key, field, most=40))
     except ValueError:
-        raise Invalid("Créneau illisible (ISO-8601 attendu).", field=field,
+        raise Invalid(_("Créneau illisible (ISO-8601 attendu)."), field=field,
                       code="invalid_slot") from None
 
 
@@ -95,23 +99,25 @@ def parse_checkout(payload) -> CheckoutRequest:
                             field="customer.phone")
     email = _text(customer, "email", "customer.email", required=False, most=254)
     if email is not None and not EMAIL.match(email):
-        raise Invalid("Adresse e-mail invalide.", field="customer.email", code="invalid_email")
+        raise Invalid(_("Adresse e-mail invalide."), field="customer.email",
+                      code="invalid_email")
     language = customer.get("language")
     if language is not None and language not in LANGUAGES:
-        raise Invalid(f"Langue inconnue ; au choix : {', '.join(LANGUAGES)}.",
+        raise Invalid(_("Langue inconnue ; au choix : %(choices)s.",
+                        choices=", ".join(LANGUAGES)),
                       field="customer.language", code="invalid_language")
     promotions = customer.get("sms_promotions")
     if promotions is None:
         promotions = False
     elif not isinstance(promotions, bool):
-        raise Invalid("true ou false attendu.", field="customer.sms_promotions")
+        raise Invalid(_("true ou false attendu."), field="customer.sms_promotions")
     orders, seen_shops = [], set()
     for i, raw_order in enumerate(_list(data.get("orders"), "orders", MAX_ORDERS)):
         where = f"orders[{i}]"
         order = _obj(raw_order, where)
         shop = _text(order, "shop", f"{where}.shop", most=64)
         if shop in seen_shops:
-            raise Invalid("Une seule commande par boutique.", field=f"{where}.shop",
+            raise Invalid(_("Une seule commande par boutique."), field=f"{where}.shop",
                           code="duplicate_shop")
         seen_shops.add(shop)
         slot = _slot(order, "slot", f"{where}.slot")
@@ -120,12 +126,12 @@ def parse_checkout(payload) -> CheckoutRequest:
             at = f"{where}.lines[{j}]"
             line = _obj(raw_line, at)
             product_id = _int(line.get("product_id"), f"{at}.product_id", 1, 2**31 - 1,
-                              "Produit")
+                              N_("Produit"))
             if product_id in seen_products:
-                raise Invalid("Ce produit figure déjà dans la commande.",
+                raise Invalid(_("Ce produit figure déjà dans la commande."),
                               field=f"{at}.product_id", code="duplicate_product")
             seen_products.add(product_id)
-            quantity = _int(line.get("quantity"), f"{at}.quantity", 1, MAX_QUANTITY, "Quantité")
+            quantity = _int(line.get("quantity"), f"{at}.quantity", 1, MAX_QUANTITY, N_("Quantité"))
             lines.append(LineRequest(product_id, quantity, at))
         orders.append(OrderRequest(shop, slot, tuple(lines), where))
     return CheckoutRequest(name, phone, email, tuple(orders), _vouchers(data.get("vouchers")),
@@ -136,13 +142,14 @@ def _vouchers(raw) -> tuple[str, ...]:
     if raw is None or raw == []:
         return ()
     if not isinstance(raw, list):
-        raise Malformed("Une liste de codes est attendue.", field="vouchers")
+        raise Malformed(_("Une liste de codes est attendue."), field="vouchers")
     if len(raw) > MAX_VOUCHERS:
-        raise Invalid(f"{MAX_VOUCHERS} bons au plus par commande.", field="vouchers")
+        raise Invalid(_("%(most)s bons au plus par commande.", most=MAX_VOUCHERS),
+                      field="vouchers")
     codes = []
     for i, code in enumerate(raw):
         if not isinstance(code, str) or not code.strip() or len(code) > 40:
-            raise Invalid("Code de bon illisible.", field=f"vouchers[{i}].code",
+            raise Invalid(_("Code de bon illisible."), field=f"vouchers[{i}].code",
                           code="unknown_voucher")
         codes.append(code.strip())
     return tuple(codes)
