@@ -1,8 +1,14 @@
 """SMS texts in the shopper's language (Customer.language: French by default, English when
-chosen at checkout), both side by side: each one is hand-fitted to a single GSM-7 segment
-(see segments.py and tests/notify/test_segments.py), which a translation catalogue would
-not keep. So no "n°", no "ê" or "ç" of our own, and names or reasons given by people are
-folded to GSM-7. Times are the town's."""
+chosen at checkout): one catalogue per language, one function (`_catalogue`) choosing it.
+
+Each text is hand-fitted to a single GSM-7 segment (see segments.py and
+tests/notify/test_segments.py), which the pages' gettext catalogue would not keep: so the
+SMS have their own, here. The templates are GSM-7 themselves (no "n°", no "ê" or "ç" of our
+own); what people wrote (shop names, addresses, reasons, product names) is folded to GSM-7
+before it goes in. Times are the town's."""
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import phonenumbers
 import sqlalchemy as sa
 from flask import current_app
@@ -10,15 +16,11 @@ from flask import current_app
 from app.extensions import db
 from app.notify.models import SmsMessage
 from app.notify.segments import fold_to_gsm7
-from app.orders.models import Order
+from app.orders.models import CANCELLED, Order, OrderEvent
 from app.timeutil import local
 
 DAYS = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
 DAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-
-
-def _english(order: Order) -> bool:
-    return order.customer.language == "en"
 
 
 def money(cents: int) -> str:
@@ -30,12 +32,92 @@ def money_en(cents: int) -> str:
     return f"€{cents // 100}.{cents % 100:02d}"
 
 
+@dataclass(frozen=True)
+class Catalogue:
+    days: tuple[str, ...]
+    money: Callable[[int], str]
+    # How the shopper dials the shop: national in French, +33 in English (a visitor's
+    # phone may not be French).
+    phone_format: int
+    texts: dict[str, str]
+    # Why an order was cancelled, by its event code (app/orders/event_text.py); a reason
+    # the shop typed is used as it is.
+    reasons: dict[str, str]
+
+
+FRENCH = Catalogue(
+    days=DAYS, money=money, phone_format=phonenumbers.PhoneNumberFormat.NATIONAL,
+    texts={
+        "when": "{day} {date} à {time}",
+        "placed_first": "{shop}: commande {id} enregistrée pour {when} {url} "
+                        "STOP: répondez STOP",
+        "placed": "{shop} : commande {id} enregistrée, à retirer {when}. Suivi : {url}",
+        "confirmed": "{shop} : commande {id} confirmée, retrait {when}.",
+        "short": "{shop} : il manque {items} dans la commande {id}. "
+                 "Vous paierez {pay} au lieu de {total}.",
+        "ready": "{shop} : commande {id} préparée, à retirer {when}.",
+        "reminder": "Rappel : commande {id} à retirer chez {shop} {when}. {address}",
+        "moved": "{shop} : retrait de la commande {id} déplacé au {when}.{call}",
+        "call": " Un souci ? Appelez le {phone}",
+        "cancelled": "{shop} : commande {id} annulée{reason}. Rien ne vous sera débité.",
+        "reason": " ({reason})",
+        "no_show": "{shop} : commande {id} non retirée, remise en rayon. "
+                   "Rien ne vous a été débité.",
+        "refunded": "{shop} : remboursement de {amount} sur la commande {id} ({reason}). "
+                    "Sous 5 à 10 jours sur votre carte.",
+    },
+    reasons={
+        "unavailable": "articles indisponibles",
+        "cancelled_by_shopper": "à votre demande",
+        "not_confirmed_in_time": "non confirmée par la boutique à temps",
+        "authorization_lapsing": "autorisation bancaire expirée",
+    },
+)
+
+ENGLISH = Catalogue(
+    days=DAYS_EN, money=money_en, phone_format=phonenumbers.PhoneNumberFormat.INTERNATIONAL,
+    texts={
+        "when": "{day} {date} at {time}",
+        "placed_first": "{shop}: order {id} placed for {when} {url} Reply STOP to opt out",
+        "placed": "{shop}: order {id} placed, pick up {when}. Track: {url}",
+        "confirmed": "{shop}: order {id} confirmed, pick up {when}.",
+        "short": "{shop}: {items} missing from order {id}. You will pay {pay} instead of "
+                 "{total}.",
+        "ready": "{shop}: order {id} is ready, pick up {when}.",
+        "reminder": "Reminder: pick up order {id} at {shop} on {when}. {address}",
+        "moved": "{shop}: pick-up of order {id} moved to {when}.{call}",
+        "call": " Not convenient? Call {phone}",
+        "cancelled": "{shop}: order {id} cancelled{reason}. You will not be charged.",
+        "reason": " ({reason})",
+        "no_show": "{shop}: order {id} not collected, back on the shelves. "
+                   "You have not been charged.",
+        "refunded": "{shop}: refund of {amount} on order {id} ({reason}). Back on your card "
+                    "within 5 to 10 days.",
+    },
+    reasons={
+        "unavailable": "items unavailable",
+        "cancelled_by_shopper": "at your request",
+        "not_confirmed_in_time": "not confirmed by the shop in time",
+        "authorization_lapsing": "card authorisation expired",
+    },
+)
+
+CATALOGUES = {"fr": FRENCH, "en": ENGLISH}
+
+
+def _catalogue(order: Order) -> Catalogue:
+    return CATALOGUES.get(order.customer.language, FRENCH)
+
+
+def _say(order: Order, key: str, **values) -> str:
+    return _catalogue(order).texts[key].format(id=order.id, **values)
+
+
 def when(order: Order) -> str:
     """'mar. 24/11 à 10:15', or 'Tue 24/11 at 10:15' in English."""
-    start = local(order.slot_start)
-    if _english(order):
-        return f"{DAYS_EN[start.weekday()]} {start:%d/%m} at {start:%H:%M}"
-    return f"{DAYS[start.weekday()]} {start:%d/%m} à {start:%H:%M}"
+    start, catalogue = local(order.slot_start), _catalogue(order)
+    return catalogue.texts["when"].format(day=catalogue.days[start.weekday()],
+                                          date=f"{start:%d/%m}", time=f"{start:%H:%M}")
 
 
 def tracking_url(order: Order) -> str:
@@ -47,13 +129,10 @@ def _shop(order: Order) -> str:
 
 
 def _shop_phone(order: Order) -> str:
-    """The shop's number as the shopper dials it: national in French, +33 in English
-    (a visitor's phone may not be French)."""
     if not order.shop.phone:
         return ""
-    style = (phonenumbers.PhoneNumberFormat.INTERNATIONAL if _english(order)
-             else phonenumbers.PhoneNumberFormat.NATIONAL)
-    return phonenumbers.format_number(phonenumbers.parse(order.shop.phone, "FR"), style)
+    return phonenumbers.format_number(phonenumbers.parse(order.shop.phone, "FR"),
+                                      _catalogue(order).phone_format)
 
 
 def never_texted(phone: str) -> bool:
@@ -66,80 +145,53 @@ def placed(order: Order, *, first: bool | None = None) -> str:
     the STOP mention; to keep one segment it gives up "à retirer" and "Suivi :"."""
     if first is None:
         first = never_texted(order.customer.phone)
-    shop, at, url = _shop(order), when(order), tracking_url(order)
-    if _english(order):
-        return (f"{shop}: order {order.id} placed for {at} {url} Reply STOP to opt out"
-                if first else f"{shop}: order {order.id} placed, pick up {at}. Track: {url}")
-    return (f"{shop}: commande {order.id} enregistrée pour {at} {url} STOP: répondez STOP"
-            if first else
-            f"{shop} : commande {order.id} enregistrée, à retirer {at}. Suivi : {url}")
+    return _say(order, "placed_first" if first else "placed", shop=_shop(order),
+                when=when(order), url=tracking_url(order))
 
 
 def confirmed(order: Order) -> str:
-    if _english(order):
-        return f"{_shop(order)}: order {order.id} confirmed, pick up {when(order)}."
-    return f"{_shop(order)} : commande {order.id} confirmée, retrait {when(order)}."
+    return _say(order, "confirmed", shop=_shop(order), when=when(order))
 
 
 def short(order: Order, missing: list[str]) -> str:
-    items = ", ".join(missing)
-    if _english(order):
-        return fold_to_gsm7(
-            f"{_shop(order)}: {items} missing from order {order.id}. You will pay "
-            f"{money_en(order.confirmed_total_cents)} instead of "
-            f"{money_en(order.total_cents)}.")
-    return fold_to_gsm7(
-        f"{_shop(order)} : il manque {items} dans la commande {order.id}. "
-        f"Vous paierez {money(order.confirmed_total_cents)} au lieu de "
-        f"{money(order.total_cents)}.")
+    pay = _catalogue(order).money
+    return _say(order, "short", shop=_shop(order), items=fold_to_gsm7(", ".join(missing)),
+                pay=pay(order.confirmed_total_cents), total=pay(order.total_cents))
 
 
 def ready(order: Order) -> str:
-    if _english(order):
-        return f"{_shop(order)}: order {order.id} is ready, pick up {when(order)}."
-    return f"{_shop(order)} : commande {order.id} préparée, à retirer {when(order)}."
+    return _say(order, "ready", shop=_shop(order), when=when(order))
 
 
 def reminder(order: Order) -> str:
-    if _english(order):
-        return fold_to_gsm7(f"Reminder: pick up order {order.id} at {order.shop.name} on "
-                            f"{when(order)}. {order.shop.address}")
-    return fold_to_gsm7(f"Rappel : commande {order.id} à retirer chez {order.shop.name} "
-                        f"{when(order)}. {order.shop.address}")
+    return _say(order, "reminder", shop=_shop(order), when=when(order),
+                address=fold_to_gsm7(order.shop.address or ""))
 
 
 def moved(order: Order) -> str:
     """The shop moved the pickup to another slot (order.slot_start is the new one)."""
     phone = _shop_phone(order)
-    if _english(order):
-        call = f" Not convenient? Call {phone}" if phone else ""
-        return f"{_shop(order)}: pick-up of order {order.id} moved to {when(order)}.{call}"
-    call = f" Un souci ? Appelez le {phone}" if phone else ""
-    return f"{_shop(order)} : retrait de la commande {order.id} déplacé au {when(order)}.{call}"
+    call = _say(order, "call", phone=phone) if phone else ""
+    return _say(order, "moved", shop=_shop(order), when=when(order), call=call)
 
 
-def cancelled(order: Order) -> str:
-    reason = f" ({order.cancel_reason})" if order.cancel_reason else ""
-    if _english(order):
-        return fold_to_gsm7(f"{order.shop.name}: order {order.id} cancelled{reason}. "
-                            f"You will not be charged.")
-    return fold_to_gsm7(f"{order.shop.name} : commande {order.id} annulée{reason}. "
-                        f"Rien ne vous sera débité.")
+def cancelled(order: Order, *, code: str | None = None) -> str:
+    """Why, in the shopper's language, from the cancel event's code (`code`, else the one
+    recorded on the order); for a code with no words here, the reason the shop typed."""
+    if code is None:
+        code = db.session.scalar(
+            sa.select(OrderEvent.code).where(OrderEvent.order_id == order.id,
+                                             OrderEvent.type == CANCELLED)
+            .order_by(OrderEvent.id.desc()).limit(1))
+    reason = _catalogue(order).reasons.get(code) or order.cancel_reason
+    reason = _say(order, "reason", reason=fold_to_gsm7(reason)) if reason else ""
+    return _say(order, "cancelled", shop=_shop(order), reason=reason)
 
 
 def no_show(order: Order) -> str:
-    if _english(order):
-        return (f"{_shop(order)}: order {order.id} not collected, back on the shelves. "
-                f"You have not been charged.")
-    return (f"{_shop(order)} : commande {order.id} non retirée, remise en rayon. "
-            f"Rien ne vous a été débité.")
+    return _say(order, "no_show", shop=_shop(order))
 
 
 def refunded(order: Order, amount_cents: int, reason: str) -> str:
-    if _english(order):
-        return fold_to_gsm7(f"{order.shop.name}: refund of {money_en(amount_cents)} on "
-                            f"order {order.id} ({reason[:60]}). Back on your card within "
-                            f"5 to 10 days.")
-    return fold_to_gsm7(f"{order.shop.name} : remboursement de {money(amount_cents)} sur la "
-                        f"commande {order.id} ({reason[:60]}). Sous 5 à 10 jours sur votre "
-                        f"carte.")
+    return _say(order, "refunded", shop=_shop(order),
+                amount=_catalogue(order).money(amount_cents), reason=fold_to_gsm7(reason[:60]))
