@@ -22,7 +22,15 @@ branch_labels = None
 depends_on = None
 
 
+def _defer_foreign_keys():
+    """SQLite's batch mode copies a table, drops it and renames the copy: refunds point at
+    payment_transactions, so their check waits for the commit, when the ids are back."""
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("PRAGMA defer_foreign_keys = ON")
+
+
 def upgrade():
+    _defer_foreign_keys()
     op.create_table('payment_jobs',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('checkout_id', sa.Integer(), nullable=False),
@@ -84,6 +92,7 @@ def upgrade():
 
 
 def downgrade():
+    _defer_foreign_keys()
     with op.batch_alter_table('refunds', schema=None) as batch_op:
         batch_op.add_column(sa.Column('claimed_at', app.database.UTCDateTime(), nullable=True))
         batch_op.add_column(sa.Column('claim', sa.String(length=40), nullable=True))
@@ -95,20 +104,31 @@ def downgrade():
         batch_op.add_column(sa.Column('claimed_at', app.database.UTCDateTime(), nullable=True))
         batch_op.add_column(sa.Column('claim', sa.String(length=40), nullable=True))
         batch_op.add_column(sa.Column('attempts', sa.Integer(), nullable=False, server_default='1'))
+
+    # The old table kept one row per settlement: a job's successful try becomes that row
+    # (its key without "#<try>"), failed tries go, jobs still to do become pending rows.
+    bind = op.get_bind()
+    bind.execute(sa.text("DELETE FROM payment_transactions WHERE job_id IS NOT NULL "
+                         "AND status = 'failed'"))
+    for row_id, key in bind.execute(sa.text(
+            "SELECT id, idempotency_key FROM payment_transactions WHERE job_id IS NOT NULL")).all():
+        bind.execute(sa.text("UPDATE payment_transactions SET idempotency_key = :key, "
+                             "done_at = created_at WHERE id = :id"),
+                     {"key": key.split("#", 1)[0], "id": row_id})
+    bind.execute(sa.text(
+        "INSERT INTO payment_transactions (checkout_id, kind, amount_cents, provider, "
+        "provider_ref, status, idempotency_key, created_at, attempts) "
+        "SELECT checkout_id, kind, amount_cents, provider, provider_ref, 'pending', "
+        "idempotency_key, created_at, attempts FROM payment_jobs "
+        "WHERE kind != 'refund' AND status IN ('pending', 'processing')"))
+
+    with op.batch_alter_table('payment_transactions', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_payment_transactions_job_id_payment_jobs'), type_='foreignkey')
         batch_op.drop_index('ix_payment_transactions_kind')
         batch_op.drop_index(batch_op.f('ix_payment_transactions_job_id'))
         batch_op.create_index(batch_op.f('ix_payment_transactions_claim'), ['claim'], unique=False)
         batch_op.create_index('ix_payment_transactions_status', ['status'], unique=False)
         batch_op.drop_column('job_id')
-    # Each try of a job was a row of its own; the old table kept one row per settlement.
-    op.execute("DELETE FROM payment_transactions WHERE job_id IS NOT NULL OR idempotency_key LIKE '%#%'")
-    op.execute("INSERT INTO payment_transactions (checkout_id, kind, amount_cents, provider, "
-               "provider_ref, status, idempotency_key, created_at, done_at, attempts) "
-               "SELECT checkout_id, kind, amount_cents, provider, provider_ref, "
-               "CASE status WHEN 'done' THEN 'succeeded' WHEN 'failed' THEN 'failed' "
-               "ELSE 'pending' END, idempotency_key, created_at, done_at, attempts "
-               "FROM payment_jobs WHERE kind != 'refund'")
     with op.batch_alter_table('payment_jobs', schema=None) as batch_op:
         batch_op.drop_index('ix_payment_jobs_status')
         batch_op.drop_index(batch_op.f('ix_payment_jobs_claim'))
