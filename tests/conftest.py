@@ -1,7 +1,15 @@
 """Fixtures: every database test runs on SQLite and, when COMPTOIR_TEST_POSTGRES is set,
-on PostgreSQL too, each in a database of its own created by `db upgrade` (the migrations)."""
+on PostgreSQL too, each in a database of its own created by `db upgrade` (the migrations).
+
+A test runs inside one transaction rolled back at its end: the app's commits release
+savepoints in it (see `rolled_back`). A test that needs commits other connections see
+(threads, processes, a live server, a second app or connection) is marked
+`@pytest.mark.real_commits` and runs on emptied tables instead; one that forgets is told so
+the moment a second thread or connection reaches the database."""
 import os
+import threading
 import uuid
+import weakref
 from contextlib import contextmanager
 from functools import partial
 from datetime import datetime, timezone
@@ -90,22 +98,120 @@ class Clock:
         return self.now
 
 
+# A Tuesday morning in November, Paris time (UTC+1): shops open at 09:00.
+TUESDAY_MORNING = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)
+
+
 @pytest.fixture
 def clock():
-    # A Tuesday morning in November, Paris time (UTC+1): shops open at 09:00.
-    return Clock(datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc))
+    return Clock(TUESDAY_MORNING)
 
 
 @contextmanager
-def app_on(database_uri, clock, **settings):
-    """The app on an emptied test database, its clock controlled, inside its context."""
+def app_on(database_uri, clock, *, real_commits=None, **settings):
+    """The app on the test database, its clock controlled, inside its context: inside a
+    transaction rolled back at the end, or on emptied tables when the test is marked
+    `real_commits` (or real_commits=True is given)."""
+    real_commits = _real_commits if real_commits is None else real_commits
     app = create_app({**_config(), "SQLALCHEMY_DATABASE_URI": database_uri, **settings})
     app.extensions["comptoir.clock"] = clock
     with app.app_context():
-        _empty_tables()
-        yield app
+        if _dirty.get(database_uri, True):
+            _empty_tables()
+        _dirty[database_uri] = real_commits
+        try:
+            if real_commits:
+                yield app
+            else:
+                with rolled_back(db):
+                    yield app
+        except BaseException:
+            _dirty[database_uri] = True  # whatever happened, the next test starts clean
+            raise
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+# Databases whose tables may hold committed rows (absent: not known to be empty).
+_dirty: dict[str, bool] = {}
+_real_commits = False
+_one_connection: sa.Connection | None = None  # while a rolled-back test runs
+
+
+@pytest.fixture(autouse=True)
+def _isolation(request):
+    """Read before any app fixture: does this test commit for real?"""
+    global _real_commits
+    _real_commits = request.node.get_closest_marker("real_commits") is not None
+    yield
+    _real_commits = False
+
+
+class RealCommitsNeeded(RuntimeError):
+    """A rolled-back test reached the database from a second thread or connection."""
+
+
+@contextmanager
+def rolled_back(db):
+    """Everything the app does in this context happens on one connection, inside one
+    transaction that is rolled back at the end.
+
+    The session joins that transaction with a savepoint (SQLAlchemy's "joining a Session
+    into an external transaction"): the app's commit releases it, its rollback rolls back
+    to it, and the session goes on in a fresh one. Flask-SQLAlchemy's session picks an
+    engine per bind key and ignores `bind=`, so its class is narrowed to answer the one
+    connection. On SQLite the outer BEGIN is ours (the connection is in autocommit at the
+    driver level), so SAVEPOINT and RELEASE reach SQLite as written.
+
+    Other threads would share the connection, and other connections would neither see the
+    rows nor get the lock: both are refused, naming the marker that fits. Two sessions (two
+    app contexts) in a transaction at once are refused too: the inner one's commit would
+    only release a savepoint inside the outer one's, which a rollback of the outer would
+    then undo, hiding what the inner one did from the test's assertions."""
+    owner = threading.get_ident()
+    factory = db.session.session_factory
+    saved_class, saved_kw = factory.class_, dict(factory.kw)
+    connection = db.engine.connect()
+    outer = connection.begin()
+
+    def refuse_checkout(*_args):
+        raise RealCommitsNeeded("a rolled-back test opened a second database connection: "
+                                "mark it @pytest.mark.real_commits")
+
+    class OneConnection(saved_class):
+        def get_bind(self, *args, **kwargs):
+            if threading.get_ident() != owner:
+                raise RealCommitsNeeded("a rolled-back test reached the database from "
+                                        "another thread: mark it @pytest.mark.real_commits")
+            return self.bind
+
+    in_transaction = weakref.WeakSet()
+
+    @sa.event.listens_for(OneConnection, "after_begin")
+    def one_session_at_a_time(session, _transaction, _connection):
+        if any(other is not session and other.in_transaction() for other in in_transaction):
+            raise RealCommitsNeeded("two sessions are in a transaction at once in a "
+                                    "rolled-back test: end the first (db.session.commit()) "
+                                    "or mark the test @pytest.mark.real_commits")
+        in_transaction.add(session)
+
+    global _one_connection
+    sa.event.listen(db.engine, "checkout", refuse_checkout)
+    db.session.remove()
+    factory.class_ = OneConnection
+    factory.configure(bind=connection, join_transaction_mode="create_savepoint")
+    _one_connection = connection
+    try:
+        yield connection
+    finally:
+        _one_connection = None
         db.session.remove()
-        db.engine.dispose()
+        factory.class_, factory.kw = saved_class, saved_kw
+        sa.event.remove(db.engine, "checkout", refuse_checkout)
+        sa.event.remove(OneConnection, "after_begin", one_session_at_a_time)
+        outer.rollback()
+        connection.close()
 
 
 @pytest.fixture
@@ -115,7 +221,14 @@ def app(database_uri, clock):
 
 
 def _empty_tables() -> None:
+    """Every table emptied, for real; in a rolled-back test (whose session must have ended)
+    inside its transaction, so that the emptying is rolled back with the rest."""
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    if _one_connection is not None:
+        with _one_connection.begin_nested():
+            for table in tables:
+                _one_connection.execute(sa.text(f"DELETE FROM {table}"))
+        return
     with db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))

@@ -71,6 +71,7 @@ def launch(database_url: str) -> subprocess.Popen:
         not PG_ADMIN_URL, reason="COMPTOIR_TEST_POSTGRES is unset: the real race needs "
                                  "PostgreSQL (e.g. postgresql://postgres@127.0.0.1:5432/test)")),
 ], indirect=True)
+@pytest.mark.real_commits
 def test_two_processes_sweep_at_once_and_each_item_is_handled_once(app, clock, payments):
     expected = given_a_busy_town(clock, payments)
     url = db.engine.url.render_as_string(hide_password=False)

@@ -179,6 +179,7 @@ def test_the_same_text_twice_to_one_number_is_sent_twice(app, clock, sms, fake_t
         m["sid"] for m in fake_twilio.messages}
 
 
+@pytest.mark.real_commits
 def test_flushing_processes_at_once_send_each_message_once(app, clock, sms, fake_twilio):
     ids = [queue(f"placed:{i}", clock.now, to=f"+336123456{i:02d}") for i in range(40)]
     fake_twilio.create_delay = 0.005  # keeps each flush busy while the others claim

@@ -2,6 +2,7 @@
 once, and two shops of one basket handing over at the same instant. Each attempt runs on
 its own connection (see test_holds_race.race); the shopper must be charged once, exactly
 the confirmed amount."""
+import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
@@ -10,6 +11,8 @@ from app.orders.models import Order, OrderEvent
 from app.payments.models import PaymentTransaction
 from tests.factories import make_product, make_shop, place_order
 from tests.orders.test_holds_race import race
+
+pytestmark = pytest.mark.real_commits  # every test races threads (see race)
 
 
 def _captures():

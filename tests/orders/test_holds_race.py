@@ -79,6 +79,7 @@ def expire_all_holds(now, sms, payments):
     return reports
 
 
+@pytest.mark.real_commits
 def test_24_shoppers_race_for_5_units_and_exactly_5_get_one(app, clock, payments, sms):
     shop = make_shop(seats_per_slot=30)
     cake = make_product(shop, "Tarte aux myrtilles", 2200, stock=5)
@@ -103,6 +104,7 @@ def test_24_shoppers_race_for_5_units_and_exactly_5_get_one(app, clock, payments
     assert set(db.session.scalars(sa.select(Order.status))) == {"expired"}
 
 
+@pytest.mark.real_commits
 def test_10_shoppers_race_for_a_slot_with_4_seats(app, clock, payments, sms):
     shop = make_shop(seats_per_slot=4)
     # One product each, so that only the slot is contended, not a product row.

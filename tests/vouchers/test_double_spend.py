@@ -3,6 +3,7 @@
 Each hold runs in its own thread, session and connection, released together by a barrier
 (tests/orders/test_holds_race.py's race): on PostgreSQL they really run at once, on
 SQLite the database queues the writers. Either way the conditional UPDATE decides."""
+import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
@@ -10,6 +11,8 @@ from app.vouchers import services as vouchers
 from app.vouchers.models import HOLD, VoucherMovement
 from tests.orders.test_holds_race import race
 from tests.vouchers.helpers import available, checkouts, hold, sold_voucher
+
+pytestmark = pytest.mark.real_commits  # every test races threads (see race)
 
 
 def attempt(code, checkout_id, amount, now, taken):
