@@ -4,6 +4,7 @@ Without chromium the browser tests skip, saying why, except under CI where they 
 import os
 import shutil
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -25,15 +26,24 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.real_commits)
 
 
-@pytest.fixture
-def live_server(app):
+@contextmanager
+def serving(app):
+    """The app served on a free port from a thread; PUBLIC_URL set to it."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     app.config["PUBLIC_URL"] = f"http://127.0.0.1:{server.server_port}"
-    yield app.config["PUBLIC_URL"]
-    server.shutdown()
-    thread.join(5)
+    try:
+        yield app.config["PUBLIC_URL"]
+    finally:
+        server.shutdown()
+        thread.join(5)
+
+
+@pytest.fixture
+def live_server(app):
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -49,15 +59,23 @@ def chromium():
         browser.close()
 
 
-@pytest.fixture
-def phone(chromium):
+@contextmanager
+def phone_page(chromium):
     """A phone-sized page (390x844, touch), as most shoppers use."""
     context = chromium.new_context(viewport={"width": 390, "height": 844}, has_touch=True,
                                    is_mobile=True, locale="fr-FR", timezone_id="Europe/Paris")
     page = context.new_page()
     page.set_default_timeout(10_000)
-    yield page
-    context.close()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def phone(chromium):
+    with phone_page(chromium) as page:
+        yield page
 
 
 def screenshot(page, name: str) -> None:
@@ -69,6 +87,10 @@ def screenshot(page, name: str) -> None:
 
 @pytest.fixture
 def two_shop_town(app):
+    return make_two_shop_town()
+
+
+def make_two_shop_town() -> dict:
     """A bakery and a butcher, open on the clock's Tuesday morning, with a few products."""
     from app.extensions import db
     from tests.factories import make_product, make_shop
@@ -120,3 +142,33 @@ def walk_shopper_pages(page, base: str, town: dict, on_page) -> None:
     testid("tracking-link").first.click()
     testid("order-status").wait_for()
     on_page("tracking")
+
+
+@pytest.fixture(scope="session")
+def shopper_pages(database_uri, chromium):
+    """The shopper's pages walked once per database and shared by the tests that assert on
+    them: on each page, every check registered with `on_each_shopper_page` is run, and what
+    it returns is kept as shopper_pages[check][page name], pages in the walk's order.
+
+    The walk has its own server and town, committed for real; the next test that needs
+    the tables empties them."""
+    from tests.conftest import TUESDAY_MORNING, Clock, app_on
+    seen = {check: {} for check in SHOPPER_PAGE_CHECKS}
+    with app_on(database_uri, Clock(TUESDAY_MORNING), real_commits=True) as app, \
+            serving(app) as base, phone_page(chromium) as page:
+        def on_page(name):
+            for check in SHOPPER_PAGE_CHECKS:
+                seen[check][name] = check(name, page, chromium)
+
+        walk_shopper_pages(page, base, make_two_shop_town(), on_page)
+    return seen
+
+
+SHOPPER_PAGE_CHECKS = []
+
+
+def on_each_shopper_page(check):
+    """Run `check(name, page, chromium)` on every page of the shared walk (registered at
+    import, so in the order the test modules are collected)."""
+    SHOPPER_PAGE_CHECKS.append(check)
+    return check

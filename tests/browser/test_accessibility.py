@@ -2,7 +2,7 @@
 alone orders, and every control is big enough for a thumb."""
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.conftest import walk_shopper_pages
+from tests.browser.conftest import on_each_shopper_page
 
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 MIN_TARGET = 44  # CSS px, each way
@@ -32,37 +32,38 @@ def _report(page_name: str, violation: dict) -> str:
             f"{nodes}")
 
 
-def test_axe_finds_no_wcag_violation_on_the_shopper_pages(live_server, phone, two_shop_town):
+@on_each_shopper_page
+def controls_under_a_thumb(name, page, _chromium) -> list[str]:
+    return [f"  [{name}] {target['width']}x{target['height']}: {target['what']}"
+            for target in page.evaluate(TARGETS_JS)
+            if target["width"] < MIN_TARGET or target["height"] < MIN_TARGET]
+
+
+@on_each_shopper_page
+def wcag_violations(name, page, _chromium) -> list[str]:
+    result = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA},
+                                      "resultTypes": ["violations"]})
+    return [_report(name, v) for v in result.response["violations"]]
+
+
+def test_axe_finds_no_wcag_violation_on_the_shopper_pages(shopper_pages):
     # Given a town of two shops; when the shopper goes from the home page to the tracking
     # page, axe-core is run on every page with the WCAG 2.0, 2.1 and 2.2 A and AA rules
-    axe, problems, checked = Axe(), [], []
-
-    def check(name):
-        result = axe.run(phone, options={"runOnly": {"type": "tag", "values": WCAG_AA},
-                                         "resultTypes": ["violations"]})
-        checked.append(name)
-        problems.extend(_report(name, v) for v in result.response["violations"])
-
-    walk_shopper_pages(phone, live_server, two_shop_town, check)
+    checked = shopper_pages[wcag_violations]
+    problems = [problem for found in checked.values() for problem in found]
 
     # Then no page breaks a rule
     assert len(checked) == 9
     assert not problems, "WCAG violations:\n" + "\n".join(problems)
 
 
-def test_every_control_is_big_enough_for_a_thumb(live_server, phone, two_shop_town):
+def test_every_control_is_big_enough_for_a_thumb(shopper_pages):
     # Given the shopper's pages at 390 px wide; when each control is measured
-    too_small = []
-
-    def measure(name):
-        for target in phone.evaluate(TARGETS_JS):
-            if target["width"] < MIN_TARGET or target["height"] < MIN_TARGET:
-                too_small.append(f"  [{name}] {target['width']}x{target['height']}: "
-                                 f"{target['what']}")
-
-    walk_shopper_pages(phone, live_server, two_shop_town, measure)
+    measured = shopper_pages[controls_under_a_thumb]
+    too_small = [target for found in measured.values() for target in found]
 
     # Then every button, field, select and navigation link is at least 44x44 CSS px
+    assert len(measured) == 9
     assert not too_small, "Targets under 44x44 px:\n" + "\n".join(too_small)
 
 

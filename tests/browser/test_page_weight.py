@@ -2,7 +2,7 @@
 and asks nothing of any other host."""
 from urllib.parse import urlsplit
 
-from tests.browser.conftest import walk_shopper_pages
+from tests.browser.conftest import on_each_shopper_page
 
 BUDGET_BYTES = 100 * 1024
 CODE_TYPES = {"document", "stylesheet", "script"}
@@ -25,25 +25,28 @@ def _cold_load(chromium, storage_state, url: str) -> tuple[list[tuple[str, int]]
     return weights, hosts
 
 
-def test_each_shopper_page_is_light_and_asks_no_other_host(live_server, phone, chromium,
-                                                           two_shop_town):
-    # Given the shopper's pages, each with the cookies of a shopper who has got that far
-    server_host = urlsplit(live_server).netloc
-    report, over, elsewhere = [], [], []
+@on_each_shopper_page
+def cold_weight(name, page, chromium) -> tuple[int, str, list[str]] | None:
+    """The page loaded cold in a fresh browser with the shopper's cookies: its bytes of
+    HTML, CSS and JS, a line for the report, and the hosts asked other than the town's."""
+    if name in NOT_RELOADABLE:
+        return None
+    weights, hosts = _cold_load(chromium, page.context.storage_state(), page.url)
+    total = sum(size for _, size in weights)
+    line = f"{name}: {total} bytes " + ", ".join(f"{urlsplit(url).path}={size}"
+                                                 for url, size in weights)
+    server_host = urlsplit(page.url).netloc
+    return total, line, [f"{name}: {host}" for host in hosts if host != server_host]
 
-    def weigh(name):
-        if name in NOT_RELOADABLE:
-            return
-        weights, hosts = _cold_load(chromium, phone.context.storage_state(), phone.url)
-        total = sum(size for _, size in weights)
-        report.append(f"{name}: {total} bytes " + ", ".join(
-            f"{urlsplit(url).path}={size}" for url, size in weights))
-        if total > BUDGET_BYTES:
-            over.append(name)
-        elsewhere.extend(f"{name}: {host}" for host in hosts if host != server_host)
 
-    # When each is loaded in a fresh browser
-    walk_shopper_pages(phone, live_server, two_shop_town, weigh)
+def test_each_shopper_page_is_light_and_asks_no_other_host(shopper_pages):
+    # Given the shopper's pages, each with the cookies of a shopper who has got that far;
+    # when each is loaded in a fresh browser
+    weighed = {name: found for name, found in shopper_pages[cold_weight].items()
+               if found is not None}
+    report = [line for _, line, _ in weighed.values()]
+    over = [name for name, (total, _, _) in weighed.items() if total > BUDGET_BYTES]
+    elsewhere = [host for _, _, hosts in weighed.values() for host in hosts]
     print("\n".join(report))
 
     # Then none weighs more than 100 KB, and no request leaves the town's server
