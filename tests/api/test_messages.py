@@ -32,7 +32,10 @@ def test_the_shop_writes_and_the_message_shows_as_an_order_event(client, clock, 
     tracked = client.get(f"/api/v1/orders/{order.id}",
                          headers={"X-Tracking-Token": order.tracking_token}).get_json()
     assert {"type": "sms_to_shopper", "at": "2026-11-24T09:00:00+01:00",
-            "note": "Plus de baguette tradition, une ordinaire ?"} in tracked["events"]
+            "note": "Plus de baguette tradition, une ordinaire ?",
+            "text": "Plus de baguette tradition, une ordinaire ?"} in [
+        {key: event[key] for key in ("type", "at", "note", "text")}  # and code, params
+        for event in tracked["events"]]
 
 
 def test_a_double_submit_answers_the_same_message(client, auth, order):
