@@ -51,9 +51,8 @@ def twilio_status():
     form = verified_form()
     sid, status = form.get("MessageSid", ""), form.get("MessageStatus", "")
     error_code = form.get("ErrorCode") or None
-    for name, value, most in (("MessageSid", sid, 80), ("MessageStatus", status, 20)):
-        if not 0 < len(value) <= most:
-            raise Malformed(f"{name} attendu ({most} caractères au plus).", field=name)
+    if not 0 < len(sid) <= 80 or not 0 < len(status) <= 20:
+        raise Malformed("MessageSid et MessageStatus attendus.", field="MessageSid")
     if error_code is not None and not (error_code.isdigit() and len(error_code) <= 10):
         raise Malformed("ErrorCode illisible.", field="ErrorCode")
     message_id = request.args.get("sms", "")

@@ -38,8 +38,10 @@ SEMANTIC = {
     "PATCH /merchant/products/{id}": {"promo_price_cents",  # below the price
                                       "expected_on_hand"},  # with on_hand
 }
-# A refusal may name the part of the field at fault: a voucher's code.
-FIELD_NAMES = {"vouchers[0]": {"vouchers[0]", "vouchers[0].code"}}
+# A refusal may name the part of the field at fault: a voucher's code. Twilio's status
+# callback names MessageSid for either of its two fields (tests/notify relies on it).
+FIELD_NAMES = {"vouchers[0]": {"vouchers[0]", "vouchers[0].code"},
+               "MessageStatus": {"MessageStatus", "MessageSid"}}
 # Values for the formats and patterns of the document; the document says which are inside.
 INSTANTS = ["1999-12-31T23:00:00+01:00", "2100-01-01T00:00:00+01:00",
             "0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-05:00", "demain"]
