@@ -23,6 +23,8 @@ from werkzeug.security import generate_password_hash
 from app import create_app
 from app.extensions import db
 from config import TestConfig, database_url
+# A provider called inside a database transaction fails the test (provider_guard is autouse).
+from tests.provider_guard import guard_providers, provider_guard  # noqa: F401
 
 PG_ADMIN_URL = os.environ.get("COMPTOIR_TEST_POSTGRES")
 
@@ -115,6 +117,7 @@ def app_on(database_uri, clock, *, real_commits=None, **settings):
     real_commits = _real_commits if real_commits is None else real_commits
     app = create_app({**_config(), "SQLALCHEMY_DATABASE_URI": database_uri, **settings})
     app.extensions["comptoir.clock"] = clock
+    guard_providers(app)  # tests/provider_guard.py
     with app.app_context():
         if _dirty.get(database_uri, True):
             _empty_tables()

@@ -1,9 +1,13 @@
 """The part every fake of an outside API shares (Stripe, Twilio): an HTTP server on
-127.0.0.1, on a free port, served from a thread, that the real SDK is pointed at."""
+127.0.0.1, on a free port, served from a thread, that the real SDK is pointed at; and the
+check that the app is not calling it with a database transaction open
+(tests/provider_guard.py)."""
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
+
+from tests import provider_guard
 
 
 class JsonHandler(BaseHTTPRequestHandler):
@@ -17,6 +21,15 @@ class JsonHandler(BaseHTTPRequestHandler):
 
     def extra_headers(self) -> dict:
         return {}
+
+    # The SDK's top-level package: the caller is the thread blocked in it.
+    sdk = ""
+
+    def transaction_open(self, method, url) -> str | None:
+        """Why this request must be refused: its caller has a database transaction open
+        (recorded as a violation, which fails the test); None when it may be served."""
+        return provider_guard.transaction_open_at_call(
+            self.sdk, f"{self.sdk} {method} {url.path}")
 
     def _serve(self, method):
         length = int(self.headers.get("Content-Length") or 0)

@@ -6,7 +6,9 @@ checks Basic auth, records every create, stamps messages with the test's clock, 
 told to misbehave: the next request answers 429, 500 or 503 without doing anything, or a
 Twilio error about the message (21211, 21610...), or does its work but answers too late for
 the client (a timeout whose effect happened), or hangs and does nothing (a timeout whose
-effect did not happen). `post_status` plays Twilio calling our status callback.
+effect did not happen). `post_status` plays Twilio calling our status callback. A call
+made with a database transaction open is refused (400) and fails the test
+(tests/provider_guard.py).
 
 To reuse it: import `fake_twilio` and `twilio_app` from here into a test module and make
 `app` the latter (`@pytest.fixture def app(twilio_app): return twilio_app`)."""
@@ -119,9 +121,15 @@ class FakeTwilio(LocalHttpFake):
         fake = self
 
         class Handler(JsonHandler):
+            sdk = "twilio"
+
             def serve(self, method, url, body):
                 with fake._lock:
                     fake.requests.append((method, url.path))
+                refusal = self.transaction_open(method, url)
+                if refusal:
+                    return self._send(*_error(400, 20001, refusal))
+                with fake._lock:
                     fault = next((f for f in fake.faults if f[0] == method), None)
                     if fault is not None:
                         fake.faults.remove(fault)

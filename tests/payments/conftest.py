@@ -22,13 +22,18 @@ def fake_stripe(clock):
     fake.stop()
 
 
+def stripe_app_on(database_uri, clock, fake_stripe):
+    """app_on with COMPTOIR_PAYMENTS=stripe, the SDK pointed at `fake_stripe`."""
+    return app_on(database_uri, clock, PAYMENTS="stripe",
+                  STRIPE_SECRET_KEY=fake_stripe.secret_key,
+                  STRIPE_PUBLISHABLE_KEY="pk_test_comptoir",
+                  STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET, STRIPE_API_BASE=fake_stripe.url,
+                  STRIPE_MAX_NETWORK_RETRIES=RETRIES, STRIPE_TIMEOUT_SECONDS=TIMEOUT_SECONDS)
+
+
 @pytest.fixture
 def app(database_uri, clock, fake_stripe):
-    with app_on(database_uri, clock, PAYMENTS="stripe",
-                STRIPE_SECRET_KEY=fake_stripe.secret_key,
-                STRIPE_PUBLISHABLE_KEY="pk_test_comptoir", STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET,
-                STRIPE_API_BASE=fake_stripe.url, STRIPE_MAX_NETWORK_RETRIES=RETRIES,
-                STRIPE_TIMEOUT_SECONDS=TIMEOUT_SECONDS) as app:
+    with stripe_app_on(database_uri, clock, fake_stripe) as app:
         yield app
 
 

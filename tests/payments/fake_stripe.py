@@ -4,8 +4,11 @@ It implements what Comptoir calls (PaymentIntents: create, retrieve, update, con
 capture, cancel; refunds), keeps Stripe's idempotency rule (same Idempotency-Key, same
 response, nothing done twice), and can be told to misbehave: the next request answers 500
 without doing anything, or does its work but answers too late for the client (a timeout
-whose effect happened). `confirm` plays the shopper's browser: a good card authorises, a
-declined card fails, a 3-D Secure card waits for the challenge (requires_action).
+whose effect happened); and one kind of call can be made to take its time (`delays`: a
+capture that hangs at the bank). `confirm` plays the shopper's browser: a good card authorises, a
+declined card fails, a 3-D Secure card waits for the challenge (requires_action). A call
+made with a database transaction open is refused (400) and fails the test
+(tests/provider_guard.py).
 """
 import hashlib
 import hmac
@@ -55,6 +58,8 @@ class FakeStripe(LocalHttpFake):
         self.requests: list[tuple[str, str]] = []  # (method, path) as received
         self.faults: list[str] = []
         self.slow_seconds = 0.0
+        # Seconds a call takes before Stripe does it, by the end of its path ("/capture").
+        self.delays: dict[str, float] = {}
         self.capture_before: int | None = None  # card's own capture_before, when set
         self._idempotent: dict[str, tuple[int, dict]] = {}
         self._ids = itertools.count(1)
@@ -203,11 +208,22 @@ class FakeStripe(LocalHttpFake):
         fake = self
 
         class Handler(JsonHandler):
+            sdk = "stripe"
+
             def extra_headers(self):
                 return {"Request-Id": f"req_{next(fake._ids)}"}
 
             def serve(self, method, url, body):
                 fake.requests.append((method, url.path))
+                refusal = self.transaction_open(method, url)
+                if refusal:
+                    return self._send(400, {"error": {"type": "invalid_request_error",
+                                                      "code": "transaction_open",
+                                                      "message": refusal}})
+                delay = next((s for end, s in fake.delays.items()
+                              if url.path.endswith(end)), 0)
+                if delay:
+                    time.sleep(delay)
                 if self.headers.get("Authorization") != f"Bearer {fake.secret_key}":
                     return self._send(401, {"error": {"type": "invalid_request_error",
                                                       "message": "Invalid API Key"}})
