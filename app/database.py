@@ -234,7 +234,7 @@ class Claimable:
 
 def claim_rows(model, due, claimable, *, working: str, now: datetime) -> list:
     """Take the rows that `due` (a SELECT of ids) finds for this process alone, in a unit
-    of work of its own, and return them as plain objects (detached, loaded).
+    of work of its own, and return them as plain rows (column attributes, no session).
 
     One UPDATE marks them `working` with a fresh claim token; rows another process holds
     are skipped (SKIP LOCKED on PostgreSQL; SQLite has one writer at a time) and
@@ -253,11 +253,11 @@ def claim_rows(model, due, claimable, *, working: str, now: datetime) -> list:
                                        attempts=model.attempts + 1)
                                .execution_options(synchronize_session=False))
     with unit_of_work(write=False):
-        rows = list(db.session.scalars(sa.select(model).where(model.claim == token)
-                                       .order_by(model.id)))
-        for row in rows:
-            db.session.expunge(row)
-    return rows
+        # Plain rows, not ORM objects: they outlive the transaction as they were read, and
+        # an object the caller already holds is left as it is.
+        return list(db.session.execute(sa.select(model.__table__)
+                                       .where(model.__table__.c.claim == token)
+                                       .order_by(model.__table__.c.id)))
 
 
 def for_update(query, *, skip_locked: bool = False, of=None):

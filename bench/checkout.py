@@ -149,7 +149,7 @@ def seed() -> World:
                                               ("Bleu d'Auvergne (250 g)", 520)]),
     ]:
         shop = create_shop(slug=slug, name=name, seats_per_slot=100)
-        rows = [Product(shop_id=shop.id, name=n, price_cents=p, stock=1_000_000,
+        rows = [Product(shop_id=shop.id, name=n, price_cents=p, on_hand=1_000_000,
                         search_text=search_text_for(n)) for n, p in goods]
         db.session.add_all(rows)
         db.session.commit()
@@ -272,8 +272,8 @@ SQL = {
     "checkout": "INSERT INTO checkouts (customer_id, status, total_cents, hold_expires_at, "
                 "payment_provider, created_at) VALUES (%(customer_id)s, 'pending_payment', "
                 "%(total)s, %(hold)s, 'offline', %(created_at)s) RETURNING id",
-    "take_stock": "UPDATE products SET stock = stock - %(qty)s "
-                  "WHERE id = %(id)s AND active AND stock >= %(qty)s",
+    "take_stock": "UPDATE products SET held = held + %(qty)s "
+                  "WHERE id = %(id)s AND active AND on_hand - held >= %(qty)s",
     # The seat upsert and its conditional UPDATE in one statement, as take_seat does.
     "take_seat": "INSERT INTO slot_seats (shop_id, slot_start, taken) "
                  "VALUES (%(shop_id)s, %(start)s, 1) ON CONFLICT (shop_id, slot_start) "
@@ -285,8 +285,8 @@ SQL = {
              "%(token)s, %(created_at)s) RETURNING id",
     "line": "INSERT INTO order_lines (order_id, product_id, name, unit_price_cents, quantity) "
             "VALUES (%(order_id)s, %(product_id)s, %(name)s, %(price)s, %(qty)s)",
-    "event": "INSERT INTO order_events (order_id, type, actor, note, at) VALUES "
-             "(%(order_id)s, 'pending_payment', 'shopper', 'panier réservé', %(at)s)",
+    "event": "INSERT INTO order_events (order_id, type, actor, code, at) VALUES "
+             "(%(order_id)s, 'pending_payment', 'shopper', 'hold_started', %(at)s)",
 }
 
 

@@ -73,7 +73,7 @@ def build(shops: int, per_shop: int) -> None:
                                           rng.choice(SIZES))))
             rows.append({"shop_id": shop.id, "name": name, "search_text": search_text_for(name),
                          "description": "", "price_cents": rng.randint(50, 5000),
-                         "stock": rng.randint(0, 50), "active": rng.random() > 0.02,
+                         "on_hand": rng.randint(0, 50), "held": 0, "active": rng.random() > 0.02,
                          "category": rng.choice(CATEGORIES), "sku": None,
                          "promo_price_cents": None, "promo_starts_at": None,
                          "promo_ends_at": None})

@@ -68,6 +68,7 @@ def one_day(app, shop_count: int, per_shop: int) -> int:
     import sqlalchemy as sa
 
     from app.catalog.models import Product
+    from app.database import unit_of_work
     from app.catalog.search import search_text_for
     from app.errors import DomainError
     from app.extensions import db
@@ -88,7 +89,7 @@ def one_day(app, shop_count: int, per_shop: int) -> int:
         if i % 10 != 9:  # one shop in ten has not given its IBAN yet
             set_bank_details(shop.slug, iban=IBAN, bic="AGRIFRPP", account_holder=shop.name)
         products = [Product(shop_id=shop.id, name=f"Article {j}", price_cents=rng.randint(90, 4500),
-                            stock=100_000, active=True, search_text=search_text_for(f"Article {j}"))
+                            on_hand=100_000, active=True, search_text=search_text_for(f"Article {j}"))
                     for j in range(8)]
         db.session.add_all(products)
         db.session.commit()
@@ -118,8 +119,9 @@ def one_day(app, shop_count: int, per_shop: int) -> int:
                 orders.collect(order_id, shop_id, now=NOW, provider=payments)
                 count += 1
         # A short line marks its product sold out; the shop restocks it for the next shopper.
-        db.session.execute(sa.update(Product).where(Product.stock < 1000).values(stock=100_000))
-        db.session.commit()
+        with unit_of_work():
+            db.session.execute(sa.update(Product).where(Product.stock < 1000)
+                               .values(on_hand=Product.held + 100_000))
         for order_id, _shop_id, _confirmed in plan:
             if rng.random() < 1 / 30:
                 try:

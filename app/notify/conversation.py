@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.database import unit_of_work
 from app.errors import Invalid, NotFound
@@ -15,9 +16,8 @@ from app.extensions import db
 from app.notify.models import NOT_TOLD, WITHDRAWN, SmsInbound, SmsMessage
 from app.notify.segments import fold_to_gsm7, is_gsm7
 from app.notify.services import queue_sms
-from app.orders.holds import SHOPPER
-from app.orders.models import CONFIRMED, NEVER_PAID, PLACED, READY, Customer, Order
-from app.orders.transitions import record_event
+from app.orders.models import NEVER_PAID, OPEN_STATES, Customer, Order
+from app.orders.transitions import SHOPPER, record_event
 
 SHOP_MESSAGE = "shop_message"  # SmsMessage.kind of a message the shop wrote itself
 SENT_TO_SHOPPER, FROM_SHOPPER = "sms_to_shopper", "sms_from_shopper"  # order event types
@@ -26,7 +26,6 @@ MAX_TEXT = 100  # the shop's words; with the frame below it stays within one or 
 DOUBLE_CLICK = timedelta(minutes=1)
 # A reply belongs to the order the shop wrote about lately, else to the open order.
 REPLY_WINDOW = timedelta(days=7)
-OPEN = (PLACED, CONFIRMED, READY)
 REPLY, UNMATCHED = "reply", "unmatched"  # SmsInbound.handled_as of a message that is no keyword
 
 # GSM-7, no accent of ours: the shop's name and words are folded before they go in.
@@ -45,13 +44,14 @@ def clean_text(text) -> str:
     three times as much: it is refused, named."""
     text = " ".join(text.split()) if isinstance(text, str) else ""
     if not text:
-        raise Invalid("Écrivez le message.", field="text", code="required")
+        raise Invalid(_("Écrivez le message."), field="text", code="required")
     if len(text) > MAX_TEXT:
-        raise Invalid(f"{MAX_TEXT} caractères au plus ({len(text)} écrits).", field="text")
+        raise Invalid(_("%(most)s caractères au plus (%(n)s écrits).", most=MAX_TEXT,
+                        n=len(text)), field="text")
     folded = fold_to_gsm7(text)
     if not is_gsm7(folded):
         odd = "".join(dict.fromkeys(c for c in folded if not is_gsm7(c)))
-        raise Invalid(f"Caractère impossible dans un SMS : {odd}", field="text",
+        raise Invalid(_("Caractère impossible dans un SMS : %(odd)s", odd=odd), field="text",
                       code="not_gsm7")
     return folded
 
@@ -72,7 +72,7 @@ def message_shopper(order_id: int, text: str, *, shop_id: int, actor: str,
     with unit_of_work():
         order = db.session.get(Order, order_id)
         if order is None or order.shop_id != shop_id or order.status in NEVER_PAID:
-            raise NotFound("Commande introuvable.")
+            raise NotFound(_("Commande introuvable."))
         body = frame(order, text)
         earlier = db.session.scalar(
             sa.select(SmsMessage).where(SmsMessage.order_id == order.id,
@@ -85,7 +85,8 @@ def message_shopper(order_id: int, text: str, *, shop_id: int, actor: str,
         key = _dedupe_key(order.id, text, now)
         if queue_sms(to=order.customer.phone, body=body, kind=SHOP_MESSAGE, dedupe_key=key,
                      order_id=order.id, shop_id=order.shop_id, now=now):
-            record_event(order, SENT_TO_SHOPPER, actor=actor, now=now, note=text)
+            record_event(order, SENT_TO_SHOPPER, actor=actor, now=now, note=text,
+                         code=SENT_TO_SHOPPER)
         return db.session.scalar(sa.select(SmsMessage).where(SmsMessage.dedupe_key == key))
 
 
@@ -103,14 +104,14 @@ def reply_order(phone: str, now: datetime) -> Order | None:
     order_id = db.session.scalar(written_about)
     if order_id is None:
         order_id = db.session.scalar(
-            sa.select(Order.id).where(Order.customer_id == of_sender, Order.status.in_(OPEN))
+            sa.select(Order.id).where(Order.customer_id == of_sender, Order.status.in_(OPEN_STATES))
             .order_by(Order.created_at.desc(), Order.id.desc()).limit(1))
     return db.session.get(Order, order_id) if order_id is not None else None
 
 
 def record_reply(order: Order, body: str, *, now: datetime) -> None:
     """The shopper's answer shows in the order's history (and its conversation)."""
-    record_event(order, FROM_SHOPPER, actor=SHOPPER, now=now, note=body[:500])
+    record_event(order, FROM_SHOPPER, actor=SHOPPER, now=now, note=body[:500], code=FROM_SHOPPER)
 
 
 # --- what the shop's pages show -------------------------------------------------------

@@ -19,14 +19,13 @@ from app.catalog.services import take_stock
 from app.database import built_once, dialect_insert
 from app.errors import Conflict, Invalid
 from app.extensions import db
-from app.i18n import N_
 from app.orders.models import (CHECKOUT_PENDING, PENDING_PAYMENT, Checkout, Customer, Order,
                                OrderEvent, OrderLine)
 from app.orders.requests import CheckoutRequest
+from app.orders.transitions import SHOPPER
 from app.pickup.services import load_schedules, offered_slot, take_seat
 from app.vouchers import services as vouchers
 
-SHOPPER = "shopper"
 
 
 def _build_products(_dialect):
@@ -141,7 +140,7 @@ def hold_basket(request: CheckoutRequest, *, now: datetime, provider_name: str,
              "quantity": line.quantity, "confirmed_quantity": None}
             for order_id, order in zip(order_ids, request.orders) for line in order.lines], conn)
     _events([{"order_id": order_id, "type": PENDING_PAYMENT, "from_status": None,
-              "to_status": None, "actor": SHOPPER, "note": N_("panier réservé"), "at": now}
+              "to_status": None, "actor": SHOPPER, "code": "hold_started", "at": now}
              for order_id in order_ids], conn)
     # Vouchers last (after seats in the lock order): each covers what the previous left.
     left = sum(order_totals)

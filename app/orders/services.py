@@ -32,7 +32,8 @@ from app.orders.transitions import (SHOPPER, SYSTEM, STATE_LABELS, can, record_e
 from app.payments import services as payments
 from app.payments.providers import PaymentProvider, ProviderResult
 from app.pickup.services import offered_slot, release_seat, take_seat
-from app.timeutil import day_bounds, iso
+from app.orders.event_text import instant
+from app.timeutil import day_bounds
 
 
 SLOT_MOVED = "slot_moved"  # order event: the shop moved the pickup to another slot
@@ -304,7 +305,7 @@ def cancel_by_shop(order_id: int, shop_id: int | None, reason: str, *, now: date
         if order.status == PENDING_PAYMENT:
             raise Conflict(_("Commande pas encore payée."), code="invalid_state", field="status")
         transition(order, CANCELLED, actor=actor or shop_actor(order.shop_id), now=now,
-                   note=reason)
+                   note=reason, code="cancelled_by_shop")
     return order
 
 
@@ -340,7 +341,7 @@ def move_slot(order_id: int, new_start: datetime, *, shop_id: int | None, actor:
         moves = db.session.scalar(sa.select(sa.func.count(OrderEvent.id)).where(
             OrderEvent.order_id == order.id, OrderEvent.type == SLOT_MOVED))
         record_event(order, SLOT_MOVED, actor=actor, now=now, code=SLOT_MOVED,
-                     params={"from": iso(old), "to": iso(slot.start)})
+                     params={"from": instant(old), "to": instant(slot.start)})
         withdraw_queued(SmsMessage.order_id == order.id, SmsMessage.kind == "reminder",
                         now=now)
         queue_sms(to=order.customer.phone, body=texts.moved(order), kind="moved",

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from app import clock, payments_provider
 from app.errors import DomainError, NotFound
 from app.i18n import N_
+from app.notify.conversation import FROM_SHOPPER, SENT_TO_SHOPPER
 from app.orders import pickup_pass
 from app.orders import services as orders
 from app.orders.event_text import event_text
@@ -20,7 +21,9 @@ from app.timeutil import iso
 from app.web.forms import CancelOrderForm
 from app.web.routes import bp
 
-EVENT_LABELS = {**STATE_LABELS, "line_short": N_("article manquant")}
+EVENT_LABELS = {**STATE_LABELS, "line_short": N_("article manquant"),
+                "slot_moved": N_("créneau changé"), "refunded": N_("remboursement"),
+                SENT_TO_SHOPPER: N_("message de la boutique"), FROM_SHOPPER: N_("votre réponse")}
 
 
 def _tracked(token: str):
