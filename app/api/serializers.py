@@ -95,7 +95,10 @@ def order_json(order: Order) -> dict:
         "total_cents": order.total_cents,
         # What collecting it will charge; known once the shop has checked the lines.
         "confirmed_total_cents": order.confirmed_total_cents if confirmed else None,
-        "cancel_reason": order.cancel_reason, "created_at": iso(order.created_at),
+        # Typed by the shop, or what cancelled it put into words (French, as the API).
+        "cancel_reason": order.cancel_reason or (
+            event_text(order.cancellation) if order.cancellation else None),
+        "created_at": iso(order.created_at),
         "lines": [{"id": line.id, "product_id": line.product_id, "name": line.name,
                    "quantity": line.quantity, "confirmed_quantity": line.confirmed_quantity,
                    "unit_price_cents": line.unit_price_cents} for line in order.lines],

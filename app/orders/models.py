@@ -108,6 +108,13 @@ class Order(db.Model):
     def ended(self) -> bool:
         return self.status in ENDED_STATES
 
+    @property
+    def cancellation(self) -> "OrderEvent | None":
+        """The event that cancelled it (what happened, or the reason a person typed)."""
+        if self.status != CANCELLED:
+            return None
+        return next((e for e in reversed(self.events) if e.to_status == CANCELLED), None)
+
 
 class OrderLine(db.Model):
     """Keeps the product's name and unit price of the moment: the product may change later."""

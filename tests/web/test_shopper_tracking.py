@@ -88,3 +88,24 @@ def test_wrong_tracking_token_is_not_found(client, clock, payments):
     html = page(client, _tracking_url(order))
     assert client.post("/suivi/inconnu/annuler",
                        data={"csrf_token": csrf_token(html)}).status_code == 404
+
+
+def test_a_cancelled_order_says_why_in_the_pages_language_and_a_typed_reason_as_text(
+        client, clock, payments):
+    town = shopper_town()
+    unavailable = place_order({town.bakery: [(town.bread, 2)]}, clock.now, payments).orders[0]
+    orders.confirm_lines(unavailable.id, town.bakery.id, [(unavailable.lines[0].id, 0)],
+                         now=clock.now, provider=payments)
+    typed = place_order({town.deli: [(town.ham, 1)]}, clock.now, payments,
+                        phone="06 98 76 54 32").orders[0]
+    orders.cancel_by_shop(typed.id, town.deli.id, "<script>alert(1)</script> fermé",
+                          now=clock.now, provider=payments)
+
+    french = page(client, _tracking_url(unavailable))
+    assert re.search(r'data-testid="cancel-reason">articles indisponibles<', french)
+    client.get("/langue/en")
+    english = page(client, _tracking_url(unavailable))
+    assert re.search(r'data-testid="cancel-reason">items unavailable<', english)
+    hostile = page(client, _tracking_url(typed))
+    assert "<script>alert(1)" not in hostile
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; fermé" in hostile
