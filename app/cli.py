@@ -98,9 +98,13 @@ def jobs_run_once(at):
     except ValueError:
         raise click.BadParameter("ISO-8601 expected, e.g. 2026-11-23T09:00:00+01:00",
                                  param_hint="--at") from None
-    for report in run_once(now, sms=current_app.extensions["comptoir.sms"],
-                           payments=current_app.extensions["comptoir.payments"]):
-        click.echo(f"{report.name}: {report.handled}")
+    reports = run_once(now, sms=current_app.extensions["comptoir.sms"],
+                       payments=current_app.extensions["comptoir.payments"])
+    for report in reports:
+        click.echo(f"{report.name}: {report.handled}"
+                   + (" (failed: see the log)" if report.failed else ""))
+    if any(report.failed for report in reports):  # the others ran; the operator must know
+        sys.exit(1)
 
 
 @jobs.command("scheduler")

@@ -271,3 +271,48 @@ def test_both_shops_cancel_one_void_and_nothing_captured(app, clock, payments, s
     assert len(bank_calls(payments, "void")) == 1 and bank_calls(payments, "capture") == []
     sweep(at("2026-11-27T10:00:00+01:00"), sms, payments)
     assert len(bank_calls(payments, "void")) == 1
+
+
+def test_a_sweep_that_fails_does_not_stop_the_others_and_the_operator_is_told(
+        app, clock, payments, sms, bakery, bread, runner, monkeypatch):
+    """The no-show sweep breaks (a database hiccup): the holds are still released, the
+    placed SMS still goes, and `jobs run-once` says which sweep failed and exits 1."""
+    order_at({bakery: [(bread, 1)]}, WED_10, clock.now, payments)  # its "placed" SMS waits
+    unpaid = order_at({bakery: [(bread, 2)]}, WED_10, clock.now, payments, pay=False)
+    expires = unpaid.hold_expires_at
+
+    def broken(now):
+        raise RuntimeError("connection reset")
+    monkeypatch.setattr("app.jobs.sweeps.mark_no_shows", broken)
+
+    result = runner.invoke(args=["jobs", "run-once", "--at", expires.isoformat()])
+
+    assert result.exit_code == 1
+    assert "mark_no_shows: 0 (failed: see the log)" in result.output
+    assert "release_expired_holds: 1" in result.output
+    assert "flush_sms_outbox: 1" in result.output
+    db.session.expire_all()
+    assert status(unpaid.orders[0].id) == "expired" and stock_of(bread) == 9
+
+
+def test_one_item_that_fails_is_left_for_the_next_run_and_the_others_are_handled(
+        app, clock, payments, sms, bakery, bread, monkeypatch):
+    first = order_at({bakery: [(bread, 1)]}, WED_10, clock.now, payments, pay=False)
+    second = order_at({bakery: [(bread, 2)]}, WED_10, clock.now, payments, pay=False,
+                      phone="06 98 76 54 32")
+    expires = second.hold_expires_at
+    real = orders.expire_checkout
+
+    def flaky(checkout_id, *, now):
+        if checkout_id == first.id:
+            raise RuntimeError("lost the connection mid-way")
+        return real(checkout_id, now=now)
+    monkeypatch.setattr("app.jobs.sweeps.expire_checkout", flaky)
+
+    assert release_expired_holds(expires) == 1
+    db.session.expire_all()
+    assert (status(first.orders[0].id), status(second.orders[0].id)) == (
+        "pending_payment", "expired")
+    monkeypatch.setattr("app.jobs.sweeps.expire_checkout", real)
+    assert release_expired_holds(expires) == 1  # the next run takes it
+    assert stock_of(bread) == 10
