@@ -65,6 +65,17 @@ class Config:
     # Voucher balance checks per IP: guessing an 80-bit code at this pace is hopeless.
     VOUCHER_LOOKUP_LIMIT = os.environ.get("COMPTOIR_VOUCHER_LOOKUP_LIMIT",
                                           "10 per 10 minutes")
+    # Reverse proxies in front of the app (nginx: 1): ProxyFix takes the shopper's address,
+    # scheme and host from that many X-Forwarded-* hops. 0: served directly.
+    PROXIES = int(os.environ.get("COMPTOIR_PROXIES", "0"))
+    # Bearer token of GET /metrics (Prometheus); unset, the endpoint answers 404.
+    METRICS_TOKEN = os.environ.get("COMPTOIR_METRICS_TOKEN") or None
+    # "text" (the demo) or "json": one JSON object per log line (bin/serve's default).
+    LOG_FORMAT = os.environ.get("COMPTOIR_LOG_FORMAT", "text")
+    # GET /readyz fails once no scheduler has run for this long (default: 4 sweep
+    # intervals, at least 2 minutes).
+    READY_SCHEDULER_MAX_AGE_SECONDS = int(os.environ.get("COMPTOIR_READY_SCHEDULER_SECONDS",
+                                                         "0")) or None
 
 
 class TestConfig(Config):

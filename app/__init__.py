@@ -63,6 +63,8 @@ def create_app(config: type | dict | None = None) -> Flask:
     csrf.exempt(api_bp)  # bearer tokens and JSON, no cookies: CSRF does not apply
     register_templating(app)
     register_cli(app)
+    from app import ops  # health, readiness, metrics, request log, proxy headers, doctor
+    ops.init_app(app)
     return app
 
 
