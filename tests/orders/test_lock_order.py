@@ -1,4 +1,4 @@
-"""One lock order for every writer (app/database.py, PRODUCTS, SEATS, VOUCHERS, ROWS): the
+"""One lock order for every writer (app/database.py, PRODUCTS, SEATS, VOUCHERS): the
 deadlock that a hold running out and a new checkout (or two holds running out) used to
 meet on PostgreSQL, forced by hand.
 
