@@ -316,3 +316,15 @@ def test_one_item_that_fails_is_left_for_the_next_run_and_the_others_are_handled
     monkeypatch.setattr("app.jobs.sweeps.expire_checkout", real)
     assert release_expired_holds(expires) == 1  # the next run takes it
     assert stock_of(bread) == 10
+
+
+def test_one_run_releases_every_due_hold_a_batch_at_a_time(
+        app, clock, payments, bakery, bread, monkeypatch):
+    monkeypatch.setattr("app.jobs.sweeps.BATCH", 1)
+    unpaid = [order_at({bakery: [(bread, 1)]}, WED_10, clock.now, payments, pay=False,
+                       phone=f"06 12 34 56 {i:02d}") for i in range(3)]
+
+    assert release_expired_holds(unpaid[-1].hold_expires_at) == 3
+    db.session.expire_all()
+    assert {status(c.orders[0].id) for c in unpaid} == {"expired"}
+    assert stock_of(bread) == 10
