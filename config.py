@@ -65,6 +65,11 @@ class Config:
     # Voucher balance checks per IP: guessing an 80-bit code at this pace is hopeless.
     VOUCHER_LOOKUP_LIMIT = os.environ.get("COMPTOIR_VOUCHER_LOOKUP_LIMIT",
                                           "10 per 10 minutes")
+    # Checkouts waiting for payment that one phone number, and one address, may have at
+    # once (beyond: 429). An address is shared more often (a family, a mobile carrier's
+    # NAT), so it gets more.
+    CHECKOUT_PENDING_PER_PHONE = int(os.environ.get("COMPTOIR_CHECKOUT_PENDING_PER_PHONE", "3"))
+    CHECKOUT_PENDING_PER_IP = int(os.environ.get("COMPTOIR_CHECKOUT_PENDING_PER_IP", "10"))
     # Reverse proxies in front of the app (nginx: 1): ProxyFix takes the shopper's address,
     # scheme and host from that many X-Forwarded-* hops. 0: served directly.
     PROXIES = int(os.environ.get("COMPTOIR_PROXIES", "0"))

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from flask import Flask, current_app
 
-from app import assets, i18n
+from app import assets, i18n, security
 from app.database import configure_sqlite, utcnow
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 from config import Config, engine_options
@@ -20,6 +20,7 @@ def create_app(config: type | dict | None = None) -> Flask:
         app.config.from_object(config)
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS",
                           engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
+    security.init_app(app)  # no start without a real SECRET_KEY; headers, cookies
     _ensure_instance_dir(app)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
 

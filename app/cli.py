@@ -84,7 +84,7 @@ def products_import(shop_slug, file):
     """Import or update products from a CSV file (name, price, stock, sku, description)."""
     from app.catalog.importer import import_products
     from app.shops.services import get_shop
-    report = import_products(get_shop(shop_slug), file.read_text(encoding="utf-8-sig"))
+    report = import_products(get_shop(shop_slug), file.read_bytes())
     click.echo(f"{report.created} created, {report.updated} updated")
 
 

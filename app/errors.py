@@ -43,3 +43,14 @@ class PaymentDeclined(DomainError):
 class Unauthorized(DomainError):
     status = 401
     code = "unauthorized"
+
+
+class RateLimited(DomainError):
+    """Too many at once from one shopper or address; `retry_after` seconds until it eases."""
+
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int, field: str | None = None):
+        super().__init__(message, field=field)
+        self.retry_after = max(1, int(retry_after))

@@ -8,6 +8,8 @@ them, and the set-up (bin/_venv.sh) compiles them.
 """
 import flask_babel
 from flask import Blueprint, Flask, has_request_context, redirect, request
+from flask_babel.speaklater import LazyString
+from markupsafe import Markup
 
 from app.redirects import same_site
 
@@ -22,6 +24,14 @@ bp = Blueprint("i18n", __name__)
 def N_(text: str) -> str:
     """Marks a text for the catalogue where it is defined; it is translated where shown."""
     return text
+
+
+def typed_into(text, **values) -> LazyString:
+    """`text` (a lazy_gettext without values, translated when shown) with `values` put in,
+    each escaped: for a label or any markup around what a person typed (a product's name).
+    lazy_gettext(text, name=...) would not do: its result passes as safe markup whatever
+    the values hold, so WTForms and Jinja would print a name like <script> as a tag."""
+    return LazyString(lambda: Markup(str(text)) % values)
 
 
 def select_locale() -> str:

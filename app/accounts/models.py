@@ -1,3 +1,4 @@
+import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -14,6 +15,10 @@ MANAGER = "manager"    # the town's manager: every shop, the figures
 ROLES = (MERCHANT, MANAGER)
 
 
+def new_session_nonce() -> str:
+    return secrets.token_hex(16)
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
@@ -27,8 +32,15 @@ class User(UserMixin, db.Model):
     role: so.Mapped[str] = so.mapped_column(sa.String(20))
     shop_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("shops.id"))
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    # Part of what the session cookie names (get_id): a new one at sign-out ends every
+    # session of the account, including a cookie copied before.
+    session_nonce: so.Mapped[str] = so.mapped_column(sa.String(32), default=new_session_nonce)
 
     shop: so.Mapped[Shop | None] = so.relationship()
+
+    def get_id(self) -> str:
+        """Flask-Login's "alternative id": the account and its current session nonce."""
+        return f"{self.id}:{self.session_nonce}"
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
@@ -39,3 +51,17 @@ class User(UserMixin, db.Model):
     @property
     def is_manager(self) -> bool:
         return self.role == MANAGER
+
+
+class FailedLogin(db.Model):
+    """A sign-in refused for a wrong e-mail or password (web or API), kept for the manager:
+    who is guessing, from where."""
+
+    __tablename__ = "failed_logins"
+    __table_args__ = (sa.Index("ix_failed_logins_at", "at"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    email: so.Mapped[str] = so.mapped_column(sa.String(254))  # as typed, cut to the column
+    ip: so.Mapped[str] = so.mapped_column(sa.String(45))
+    at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    via: so.Mapped[str] = so.mapped_column(sa.String(3))  # "web" (/connexion) or "api"

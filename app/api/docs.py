@@ -13,6 +13,7 @@ from app.api import bp
 from app.api.inputs import FIRST_DAY, LAST_DAY, MAX_ID, MAX_PAGE
 from app.api.shopper import MAX_IDEMPOTENCY_KEY
 from app.catalog.promotions import FIRST_YEAR, LAST_YEAR
+from app.catalog.models import MAX_PER_ORDER_LIMIT
 from app.catalog.services import MAX_PRICE_CENTS, MAX_STOCK
 from app.orders.models import ORDER_STATES
 from app.orders.requests import LANGUAGES, MAX_LINES, MAX_ORDERS, MAX_QUANTITY, MAX_VOUCHERS
@@ -141,7 +142,11 @@ PRODUCT = {"id": INT, "shop": {**TEXT, "description": "The shop's slug."},
                                  "ends_at": {**INSTANT, "nullable": True}},
                                 ["price_cents", "starts_at", "ends_at"]),
                          "nullable": True, "description": "The promotion running now, if any."},
-           "available": {"type": "boolean"}}
+           "available": {"type": "boolean"},
+           "max_per_order": {"type": "integer", "minimum": 1, "maximum": MAX_PER_ORDER_LIMIT,
+                             "description": "The most units of it one checkout may take "
+                                            "(the shop's setting; beyond: 422 "
+                                            "over_line_limit on the line's quantity)."}}
 
 SCHEMAS = {
     "Error": _obj({"error": _obj({
@@ -316,7 +321,14 @@ PATHS = {
     "/checkouts": {"post": _op(
         "Hold stock and slots for a basket (one order per shop)",
         {"201": _json(_ref("Checkout"), "Held until hold_expires_at (also on replay).")},
-        tag=SHOPPER, body=_body(_ref("CheckoutRequest")), errors=(400, 404, 409, 422, 503),
+        tag=SHOPPER, body=_body(_ref("CheckoutRequest")),
+        errors=(400, 404, 409, 422, 429, 503), error_descriptions={
+            "s422": "Invalid value; `field` names it. A line over its product's "
+                    "`max_per_order`: over_line_limit on `orders[i].lines[j].quantity`.",
+            "s429": "rate_limited: this phone number, or this address, already has as many "
+                    "checkouts waiting for payment as it may (3 and 10 by default); "
+                    "Retry-After says when the first of them runs out. A replay of an "
+                    "Idempotency-Key is answered first and never counted."},
         params=[_param("Idempotency-Key", "header",
                        {"type": "string", "minLength": 1, "maxLength": MAX_IDEMPOTENCY_KEY,
                         "pattern": r"^[ -~]*[!-~][ -~]*$"},
@@ -395,7 +407,7 @@ PATHS = {
                                          "description": "The code the shopper "
                                          "shows; checked when given (422 "
                                          "wrong_pickup_code)."}}), required=False),
-        errors=(404, 409, 422)),
+        errors=(400, 404, 409, 422)),
     "/merchant/orders/{id}/cancel": _merchant_action(
         "Cancel; the shopper is told and never charged",
         body=_body(_obj({"reason": _text(1, MAX_REASON)}, ["reason"])),
@@ -426,6 +438,9 @@ PATHS = {
                                                  "nothing is written."},
              "active": {"type": "boolean"}, "name": _text(1, 200),
              "category": _text(1, 60),
+             "max_per_order": {"type": "integer", "minimum": 1,
+                               "maximum": MAX_PER_ORDER_LIMIT,
+                               "description": "The most units of it one checkout may take."},
              "promo_price_cents": {**CENTS, "maximum": MAX_PRICE_CENTS, "nullable": True,
                                    "description": "Below price_cents; null ends the "
                                                  "promotion and clears its dates."},

@@ -41,7 +41,9 @@ def error_response(status: int, code: str, message: str, field: str | None = Non
 
 @bp.errorhandler(DomainError)
 def domain_error(exc: DomainError):
-    return error_response(exc.status, exc.code, exc.message, exc.field)
+    retry_after = getattr(exc, "retry_after", None)  # a RateLimited says when to come back
+    return error_response(exc.status, exc.code, exc.message, exc.field,
+                          headers=[("Retry-After", str(retry_after))] if retry_after else None)
 
 
 def http_error(exc: HTTPException):

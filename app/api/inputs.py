@@ -33,6 +33,20 @@ def json_object() -> dict:
     return data
 
 
+def optional_json_object() -> dict | None:
+    """The body of a call whose body is optional: a JSON object, checked as json_object()
+    checks it, or None when there is none (or it is not JSON, as before: the till sends what
+    it sends). Nesting deeper than Python recurses is a 400, like any unreadable body."""
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # deep nesting escapes Flask's ValueError catch
+        raise Malformed(_("Corps JSON illisible.")) from None
+    if not isinstance(data, dict):
+        return None
+    check_text(data)
+    return data
+
+
 def check_text(value, field: str = "") -> None:
     stack = [(value, field)]
     while stack:  # iterative: nesting depth is the client's choice

@@ -8,7 +8,7 @@ from app.accounts.models import MERCHANT, User
 from app.accounts.services import authenticate, issue_token, user_for_token
 from app.api import bp
 from app.api.errors import Forbidden
-from app.api.inputs import ID, date_arg, json_object, text_arg
+from app.api.inputs import ID, date_arg, json_object, optional_json_object, text_arg
 from app.api.serializers import merchant_order_json, merchant_product_json
 from app.catalog.services import shop_catalogue, update_product
 from app.errors import Invalid, Malformed, Unauthorized
@@ -84,8 +84,8 @@ def ready_order(order_id):
 def collect_order(order_id):
     shop_id = _merchant().shop_id
     # The contract's call has no body; a till that scanned the shopper's code sends it.
-    body = request.get_json(silent=True)
-    code = body.get("pickup_code") if isinstance(body, dict) else None
+    body = optional_json_object()
+    code = body.get("pickup_code") if body is not None else None
     if code is not None and not isinstance(code, str):
         raise Invalid(_("Le code de retrait est une chaîne de chiffres."), field="pickup_code")
     collected = orders.collect(order_id, shop_id, now=clock(), provider=payments_provider(),

@@ -47,7 +47,7 @@ def product_json(product: Product, now: datetime | None = None) -> dict:
             "promotion": {"price_cents": product.promo_price_cents,
                           "starts_at": iso(product.promo_starts_at),
                           "ends_at": iso(product.promo_ends_at)} if shown.promotion else None,
-            "available": product.available}
+            "available": product.available, "max_per_order": product.max_per_order}
 
 
 def merchant_product_json(product: Product, now: datetime | None = None) -> dict:

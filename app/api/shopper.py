@@ -1,5 +1,5 @@
 """Shopper side of the API: no account; an order is reached with its tracking token."""
-from flask import jsonify, request
+from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 
 from app import clock, payments_provider
@@ -10,6 +10,7 @@ from app.api.serializers import (checkout_json, order_json, product_json, shop_d
 from app.catalog.search import search_products
 from app.errors import Invalid
 from app.orders import services as orders
+from app.orders.holds import PendingLimits
 from app.orders.requests import parse_checkout
 from app.payments.services import open_payment
 from app.pickup.services import bookable_slots
@@ -52,7 +53,8 @@ def create_checkout():
     key = _idempotency_key()
     result = orders.create_checkout(parse_checkout(payload), now=clock(),
                                     provider=payments_provider(), payload=payload,
-                                    idempotency_key=key)
+                                    idempotency_key=key, client_ip=request.remote_addr,
+                                    limits=PendingLimits.of(current_app.config))
     # Stripe's PaymentIntent is opened here, the hold committed: a GET only reads it.
     open_payment(payments_provider(), result.checkout_id)
     response = jsonify(checkout_json(result.checkout, payments_provider(), private=True))

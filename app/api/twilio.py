@@ -12,9 +12,11 @@ from twilio.twiml.messaging_response import MessagingResponse
 from app import clock
 from app.api import bp
 from app.api.errors import Forbidden
+from app.api.inputs import check_text
 from app.errors import DomainError, Malformed
 from app.notify.delivery import record_delivery_status
 from app.notify.optout import handle_inbound_sms
+from app.numbers import small_int
 
 
 class NotConfigured(DomainError):
@@ -32,6 +34,10 @@ def verified_form():
     if not signature or not RequestValidator(token).validate(url, request.form, signature):
         raise Forbidden("Signature Twilio invalide.", field="X-Twilio-Signature",
                         code="bad_signature")
+    # Signed is not clean: a NUL in From (a spoofed sender) would reach the database,
+    # which PostgreSQL refuses. 422 invalid_text, nothing stored.
+    for name, value in request.form.items(multi=True):
+        check_text(value, name)
     return request.form
 
 
@@ -58,7 +64,7 @@ def twilio_status():
     message_id = request.args.get("sms", "")
     report = record_delivery_status(
         provider_ref=sid, provider_status=status, error_code=error_code,
-        message_id=int(message_id) if message_id.isdigit() and len(message_id) < 10 else None,
+        message_id=small_int(message_id),
         now=clock())
     # 200 even for a message that is not ours: Twilio has nothing to retry.
     return jsonify(message=report.message_id, status=report.status)

@@ -9,6 +9,10 @@ from app.extensions import db
 from app.shops.models import Shop
 
 
+DEFAULT_MAX_PER_ORDER = 20  # units of a product per checkout, unless the shop says otherwise
+MAX_PER_ORDER_LIMIT = 999  # the highest a shop may set (a checkout line's own limit)
+
+
 class Product(db.Model):
     __tablename__ = "products"
     __table_args__ = (
@@ -42,6 +46,10 @@ class Product(db.Model):
     # Units set aside for open orders (pending payment to ready): still on hand, not for sale.
     held: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
     active: so.Mapped[bool] = so.mapped_column(default=True)
+    # The most units of it one checkout may take (the shop's setting): nobody empties the
+    # shelf with one basket.
+    max_per_order: so.Mapped[int] = so.mapped_column(default=DEFAULT_MAX_PER_ORDER,
+                                                     server_default=str(DEFAULT_MAX_PER_ORDER))
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow,
                                                        onupdate=utcnow)
 

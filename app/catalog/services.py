@@ -12,7 +12,7 @@ from app import clock
 from app.database import built_once, unit_of_work
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
-from app.catalog.models import Product
+from app.catalog.models import MAX_PER_ORDER_LIMIT, Product
 from app.catalog.promotions import PROMO_FIELDS, check_promotion, parse_instant
 from app.catalog.search import ProductPage, fold, search_text_for
 
@@ -21,7 +21,7 @@ MAX_STOCK = 1_000_000
 MERCHANT_PAGE_SIZE = 20
 BOUNDS = {"price_cents": (0, MAX_PRICE_CENTS), "stock": (0, MAX_STOCK),
           "on_hand": (0, MAX_STOCK), "expected_on_hand": (0, MAX_STOCK),
-          "promo_price_cents": (0, MAX_PRICE_CENTS)}
+          "promo_price_cents": (0, MAX_PRICE_CENTS), "max_per_order": (1, MAX_PER_ORDER_LIMIT)}
 EDITABLE = (*BOUNDS, "active", "name", "category", *PROMO_FIELDS)
 
 
@@ -144,7 +144,7 @@ def _edit(shop_id: int, product_id: int, changes: dict, now: datetime | None) ->
     promo = _promotion(product, changes, now or clock())
     if "stock" in changes or "on_hand" in changes:  # before anything else: it may refuse
         _count(product, changes)
-    for key in ("price_cents", "active", "category"):
+    for key in ("price_cents", "active", "category", "max_per_order"):
         if key in changes:
             setattr(product, key, changes[key])
     if "name" in changes:

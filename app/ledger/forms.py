@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from app.i18n import typed_into
 from app.ledger.refunds import OrderMoney
 
 
@@ -24,7 +25,8 @@ def refund_form(money: OrderMoney, **kwargs) -> FlaskForm:
             continue
         bounds = _l("Entre 0 et %(n)s.", n=entry.refundable)
         setattr(RefundForm, refund_field_name(entry.line.id), IntegerField(
-            _l("%(name)s — remboursable : %(n)s", name=entry.line.name, n=entry.refundable),
+            typed_into(_l("%(name)s — remboursable : %(n)s"), name=entry.line.name,
+                       n=entry.refundable),
             # Left empty means none of it: only the units typed in are refunded.
             default=0, validators=[Optional(), NumberRange(0, entry.refundable, bounds)],
             render_kw={"min": 0, "max": entry.refundable, "inputmode": "numeric",

@@ -1,8 +1,6 @@
 """Payout statements: per shop and per month (town time), what was collected, refunded,
 kept as commission, and what the association owes the shop, with the lines behind it.
 Read from the ledger only, so every figure is a sum of recorded entries."""
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
@@ -15,6 +13,7 @@ from app.extensions import db
 from app.ledger.models import COMMISSION, REFUND_COMMISSION, REFUND_SHARE, SHARE, LedgerEntry
 from app.ledger.services import bank_problem
 from app.shops.models import Shop
+from app.spreadsheet import csv_text
 from app.timeutil import town_tz
 
 PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
@@ -163,13 +162,12 @@ CSV_COLUMNS = ("period", "shop", "name", "gross_cents", "refunds_cents", "commis
 
 
 def statements_csv(statements: Statements) -> str:
-    """One row per shop, amounts in integer cents (exact, as everywhere in Comptoir)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    """One row per shop, amounts in integer cents (exact, as everywhere in Comptoir); text
+    that a spreadsheet would run as a formula is kept as text (app/spreadsheet.py)."""
+    rows = []
     for s in statements.shops:
         problem = s.bank_problem if s.net_cents > 0 else None
-        writer.writerow((statements.period.label, s.shop.slug, s.shop.name, s.gross_cents,
-                         s.refunds_cents, s.commission_cents, s.net_cents, s.shop.iban or "",
-                         "yes" if s.payable else "no", problem or "", s.vouchers_cents))
-    return out.getvalue()
+        rows.append((statements.period.label, s.shop.slug, s.shop.name, s.gross_cents,
+                     s.refunds_cents, s.commission_cents, s.net_cents, s.shop.iban or "",
+                     "yes" if s.payable else "no", problem or "", s.vouchers_cents))
+    return csv_text(CSV_COLUMNS, rows)

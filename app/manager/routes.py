@@ -7,7 +7,7 @@ from app import clock
 from app.accounts.access import staff_pages
 from app.errors import DomainError, Invalid
 from app.manager.forms import CampaignForm
-from app.manager.services import town_day
+from app.manager.services import MAX_HOLDS_SHOWN, pending_holds, town_day
 from app.merchant.services import adjacent_days, parse_day
 from app.notify.figures import sms_figures
 from app.notify.promotions import preview_campaign, queue_campaign, recipients_count
@@ -33,6 +33,13 @@ def dashboard():
     return render_template(
         "manager/dashboard.html", town=town_day(day), today=today, errors=errors,
         labels=STATE_LABELS, previous_day=previous_day, next_day=next_day), status
+
+
+@bp.get("/paniers")
+def holds():
+    """Who holds what: checkouts waiting for payment, the largest first."""
+    return render_template("manager/holds.html", holds=pending_holds(clock()),
+                           most=MAX_HOLDS_SHOWN)
 
 
 def _render_sms(form: CampaignForm, preview=None, status=200):

@@ -1,6 +1,6 @@
 """The town's figures for one day: every shop, every order, a few totals."""
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 
@@ -8,11 +8,14 @@ from app.catalog.models import Product
 from app.extensions import db
 from app.merchant.services import QueueEntry, paid_orders_between, queue_entry
 from app.timeutil import day_bounds
-from app.orders.models import CANCELLED, COLLECTED, CONFIRMED, NO_SHOW, PLACED, READY
+from app.orders.models import (CANCELLED, CHECKOUT_PENDING, COLLECTED, CONFIRMED, NO_SHOW,
+                               PENDING_PAYMENT, PLACED, READY, Checkout, Customer, Order,
+                               OrderLine)
 from app.shops.models import Shop
 
 # Orders that did not (and will not) bring money in: left out of the amounts.
 LOST = (CANCELLED, NO_SHOW)
+MAX_HOLDS_SHOWN = 200  # the largest holds first; past that, the page says how many are shown
 
 
 @dataclass
@@ -58,3 +61,47 @@ def town_day(day: date) -> TownDay:
         if order.status == COLLECTED:
             totals.collected_cents += entry.total_cents
     return TownDay(day=day, shops=list(rows.values()), orders=entries, totals=totals)
+
+
+# --- who holds what: checkouts waiting for payment ------------------------------------------
+
+@dataclass
+class PendingHold:
+    checkout_id: int
+    phone: str  # partly masked: enough to tell holders apart, not to call them
+    client_ip: str | None
+    shops: list[str]
+    units: int
+    total_cents: int
+    expires_at: datetime
+
+
+def mask_phone(phone: str) -> str:
+    """+33612345678 -> +336•••••78: the country, the first digit and the last two."""
+    keep_head = 4 if phone.startswith("+") else 2
+    hidden = max(0, len(phone) - keep_head - 2)
+    return phone[:keep_head] + "•" * hidden + phone[keep_head + hidden:]
+
+
+def pending_holds(now: datetime) -> list[PendingHold]:
+    """Checkouts still holding goods and seats for a payment that has not come: the most
+    units first. Holds past their expiry are left to the sweep, not shown."""
+    units = (sa.select(Order.checkout_id, sa.func.sum(OrderLine.quantity).label("units"))
+             .join(OrderLine, OrderLine.order_id == Order.id)
+             .where(Order.status == PENDING_PAYMENT).group_by(Order.checkout_id).subquery())
+    rows = db.session.execute(
+        sa.select(Checkout.id, Customer.phone, Checkout.client_ip, units.c.units,
+                  Checkout.total_cents, Checkout.hold_expires_at)
+        .join(Customer, Customer.id == Checkout.customer_id)
+        .join(units, units.c.checkout_id == Checkout.id)
+        .where(Checkout.status == CHECKOUT_PENDING, Checkout.hold_expires_at > now)
+        .order_by(units.c.units.desc(), Checkout.hold_expires_at, Checkout.id)
+        .limit(MAX_HOLDS_SHOWN)).all()
+    shops: dict[int, list[str]] = {}
+    for checkout_id, name in db.session.execute(
+            sa.select(Order.checkout_id, Shop.name).join(Shop, Shop.id == Order.shop_id)
+            .where(Order.checkout_id.in_([row.id for row in rows]))
+            .order_by(Shop.name)):
+        shops.setdefault(checkout_id, []).append(name)
+    return [PendingHold(row.id, mask_phone(row.phone), row.client_ip, shops.get(row.id, []),
+                        row.units, row.total_cents, row.hold_expires_at) for row in rows]

@@ -16,12 +16,14 @@ from app.errors import DomainError
 from app.extensions import db
 from app.merchant.forms import ProductForm
 from app.merchant.routes import bp
+from app.numbers import small_int
 from app.timeutil import iso, local, town_tz
 
 MAX_PAGE = 1000
 MAX_FILTER = 100
 # Where the service's field names land on the page's form.
 FORM_FIELDS = {"price_cents": "price", "on_hand": "on_hand", "active": "active",
+               "max_per_order": "max_per_order",
                "promo_price_cents": "promo_price", "promo_starts_at": "promo_starts",
                "promo_ends_at": "promo_ends"}
 
@@ -49,13 +51,14 @@ def _form_for(product: Product, now: datetime, **kwargs) -> ProductForm:
         "promo_ends": town_time(product.promo_ends_at)}
     return ProductForm(prefix=f"p{product.id}", price=product.price_cents,
                        on_hand=product.on_hand, expected_on_hand=product.on_hand,
-                       active=product.active, **promo, **kwargs)
+                       active=product.active, max_per_order=product.max_per_order,
+                       **promo, **kwargs)
 
 
 def _query() -> tuple[str, int]:
     q = request.args.get("q", "").strip()[:MAX_FILTER]
-    page = request.args.get("page", "1")
-    return q, min(int(page), MAX_PAGE) if page.isdigit() and int(page) >= 1 else 1
+    page = small_int(request.args.get("page", "1"))
+    return q, min(page, MAX_PAGE) if page and page >= 1 else 1
 
 
 def _render(failed: tuple[int, ProductForm] | None = None, status: int = 200):
@@ -82,6 +85,8 @@ def _changes(form: ProductForm) -> dict:
         return iso(value.replace(tzinfo=town_tz())) if value else None
 
     changes = {"price_cents": form.price.data, "active": form.active.data}
+    if form.max_per_order.data is not None:
+        changes["max_per_order"] = form.max_per_order.data
     # The count only when the shop changed the figure the page showed, and only if that
     # figure still holds: a price saved while checkouts hold units leaves them held.
     if form.on_hand.data != form.expected_on_hand.data:

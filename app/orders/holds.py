@@ -8,7 +8,9 @@ checked, the slot must be offered, stock and seats are taken by conditional stat
 in one lock order (products by id, seats, vouchers), and an error anywhere writes nothing
 (the caller's transaction rolls back).
 """
+import math
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -17,7 +19,7 @@ from flask_babel import gettext as _
 from app.catalog.models import Product, price_at
 from app.catalog.services import take_stock
 from app.database import built_once, dialect_insert
-from app.errors import Conflict, Invalid
+from app.errors import Conflict, Invalid, RateLimited
 from app.extensions import db
 from app.orders.models import (CHECKOUT_PENDING, PENDING_PAYMENT, Checkout, Customer, Order,
                                OrderEvent, OrderLine)
@@ -33,7 +35,7 @@ def _build_products(_dialect):
     return (sa.select(products.c.id, products.c.shop_id, products.c.name,
                       products.c.price_cents, products.c.promo_price_cents,
                       products.c.promo_starts_at, products.c.promo_ends_at,
-                      products.c.active,
+                      products.c.active, products.c.max_per_order,
                       (products.c.on_hand - products.c.held).label("stock"))
             .where(products.c.id.in_(sa.bindparam("ids", expanding=True))))
 
@@ -74,10 +76,58 @@ _lines = built_once(lambda _dialect: sa.insert(OrderLine.__table__))
 _events = built_once(lambda _dialect: sa.insert(OrderEvent.__table__))
 
 
+@dataclass(frozen=True)
+class PendingLimits:
+    """How many checkouts waiting for payment one phone, and one address, may have at once:
+    a basket nobody pays keeps goods off the shelf until its hold runs out."""
+    per_phone: int
+    per_ip: int
+
+    @classmethod
+    def of(cls, config) -> "PendingLimits":
+        return cls(config["CHECKOUT_PENDING_PER_PHONE"], config["CHECKOUT_PENDING_PER_IP"])
+
+
+def _build_waiting(column_name):
+    def build(_dialect):
+        checkouts = Checkout.__table__
+        return (sa.select(sa.func.count(), sa.func.min(checkouts.c.hold_expires_at))
+                .where(checkouts.c[column_name] == sa.bindparam("value"),
+                       checkouts.c.status == CHECKOUT_PENDING,
+                       checkouts.c.hold_expires_at > sa.bindparam("now")))
+    return built_once(build)
+
+
+_waiting = {"customer_id": _build_waiting("customer_id"), "client_ip": _build_waiting("client_ip")}
+
+
+def _check_waiting(limits: PendingLimits, customer_id: int, client_ip: str | None,
+                   now: datetime, conn) -> None:
+    """Counted in the database, in this transaction. Two checkouts of one phone queue on the
+    customer row that the upsert has just locked (on SQLite, writers queue anyway); two of
+    one address, on a transaction-scoped advisory lock taken after it, in the same order
+    by every checkout, so that neither counts before the other's row is written."""
+    for column, value, most in (("customer_id", customer_id, limits.per_phone),
+                                ("client_ip", client_ip, limits.per_ip)):
+        if value is None:
+            continue
+        if column == "client_ip" and conn.dialect.name == "postgresql":
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+                         {"key": f"checkout-ip:{value}"})
+        waiting, first_end = _waiting[column]({"value": value, "now": now}, conn).one()
+        if waiting >= most:
+            raise RateLimited(
+                _("Trop de paniers en attente de paiement pour ce numéro ou cette connexion : "
+                  "payez-en un ou attendez qu'il expire, puis réessayez."),
+                retry_after=math.ceil((first_end - now).total_seconds()))
+
+
 def hold_basket(request: CheckoutRequest, *, now: datetime, provider_name: str,
-                idempotency_key: str | None, request_hash: str | None) -> int:
+                idempotency_key: str | None, request_hash: str | None,
+                client_ip: str | None = None, limits: PendingLimits | None = None) -> int:
     """Write the checkout, one order per shop and their lines; take stock and seats.
-    Returns the checkout's id. Runs inside the caller's transaction."""
+    Returns the checkout's id. Runs inside the caller's transaction. With `limits`, a
+    phone or address already waiting to pay that many checkouts is refused (429)."""
     conn = db.session.connection()
     schedules = load_schedules([o.shop for o in request.orders], now, conn)
     wanted = [line.product_id for o in request.orders for line in o.lines]
@@ -93,6 +143,10 @@ def hold_basket(request: CheckoutRequest, *, now: datetime, provider_name: str,
             if product is None or product.shop_id != shop.id or not product.active:
                 raise Invalid(_("Ce produit n'est pas en vente dans cette boutique."),
                               field=f"{line.field}.product_id", code="unknown_product")
+            if line.quantity > product.max_per_order:
+                raise Invalid(_("%(most)s au plus par commande pour « %(product)s ».",
+                                most=product.max_per_order, product=product.name),
+                              field=f"{line.field}.quantity", code="over_line_limit")
         # Seats left are not read here: take_seat's conditional statement decides.
         slots[order.shop] = offered_slot(shop, order.slot, now, field=f"{order.field}.slot",
                                          count_seats=False)
@@ -101,6 +155,8 @@ def hold_basket(request: CheckoutRequest, *, now: datetime, provider_name: str,
                              "email": request.email, "language": request.language,
                              "consent_at": now if request.sms_promotions else None,
                              "now": now}, conn).scalar_one()
+    if limits is not None:
+        _check_waiting(limits, customer_id, client_ip, now, conn)
     # The price of the moment the checkout is made: a promotion ending later changes nothing.
     prices = {row.id: price_at(row.price_cents, row.promo_price_cents, row.promo_starts_at,
                                row.promo_ends_at, now) for row in products.values()}
@@ -111,7 +167,8 @@ def hold_basket(request: CheckoutRequest, *, now: datetime, provider_name: str,
     checkout_id = _checkout({
         "customer_id": customer_id, "status": CHECKOUT_PENDING, "total_cents": sum(order_totals),
         "hold_expires_at": now + timedelta(minutes=hold), "idempotency_key": idempotency_key,
-        "request_hash": request_hash, "payment_provider": provider_name, "created_at": now,
+        "request_hash": request_hash, "payment_provider": provider_name, "client_ip": client_ip,
+        "created_at": now,
     }, conn).scalar_one()
 
     for line in sorted((line for o in request.orders for line in o.lines),

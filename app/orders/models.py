@@ -50,7 +50,8 @@ class Checkout(db.Model):
 
     __tablename__ = "checkouts"
     __table_args__ = (sa.CheckConstraint("total_cents >= 0", name="total"),
-                      sa.Index("ix_checkouts_status_hold", "status", "hold_expires_at"))
+                      sa.Index("ix_checkouts_status_hold", "status", "hold_expires_at"),
+                      sa.Index("ix_checkouts_client_ip_status", "client_ip", "status"))
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     customer_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("customers.id"), index=True)
@@ -61,6 +62,8 @@ class Checkout(db.Model):
     idempotency_key: so.Mapped[str | None] = so.mapped_column(sa.String(100), unique=True)
     request_hash: so.Mapped[str | None] = so.mapped_column(sa.String(64))
     payment_provider: so.Mapped[str] = so.mapped_column(sa.String(20))
+    # The address the checkout came from (IPv4 or IPv6): unpaid ones are counted per address.
+    client_ip: so.Mapped[str | None] = so.mapped_column(sa.String(45))
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
     customer: so.Mapped[Customer] = so.relationship()

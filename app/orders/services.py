@@ -25,7 +25,7 @@ from app.orders.models import (CANCELLED, CHECKOUT_EXPIRED, CHECKOUT_PENDING, CH
                                COLLECTED, CONFIRMED, EXPIRED, NEVER_PAID, OPEN_STATES,
                                ORDER_STATES, PENDING_PAYMENT, PLACED, READY, Checkout, Order,
                                OrderEvent)
-from app.orders.holds import hold_basket
+from app.orders.holds import PendingLimits, hold_basket
 from app.orders.requests import CheckoutRequest
 from app.orders.transitions import (SHOPPER, SYSTEM, STATE_LABELS, can, record_event,
                                     transition)
@@ -70,8 +70,11 @@ def _replay(key: str, request_hash: str) -> CheckoutResult | None:
 
 
 def create_checkout(request: CheckoutRequest, *, now: datetime, provider: PaymentProvider,
-                    payload=None, idempotency_key: str | None = None) -> CheckoutResult:
-    """Hold stock and a seat at each shop until hold_expires_at; nothing is written on error."""
+                    payload=None, idempotency_key: str | None = None,
+                    client_ip: str | None = None,
+                    limits: PendingLimits | None = None) -> CheckoutResult:
+    """Hold stock and a seat at each shop until hold_expires_at; nothing is written on error.
+    A replay is answered before `limits` are counted: a retry is not one more basket."""
     # Only a replay needs to compare bodies.
     request_hash = _request_hash(payload) if idempotency_key and payload is not None else None
     if idempotency_key:
@@ -82,7 +85,8 @@ def create_checkout(request: CheckoutRequest, *, now: datetime, provider: Paymen
         with unit_of_work():
             checkout_id = hold_basket(request, now=now, provider_name=provider.name,
                                       idempotency_key=idempotency_key,
-                                      request_hash=request_hash)
+                                      request_hash=request_hash, client_ip=client_ip,
+                                      limits=limits)
     except IntegrityError:
         # Another request with the same Idempotency-Key won the race: give its answer.
         if idempotency_key:

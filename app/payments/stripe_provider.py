@@ -12,6 +12,7 @@ import stripe
 from flask_babel import gettext as _
 
 from app.errors import Invalid
+from app.numbers import small_int
 from app.payments.errors import PaymentUnavailable
 from app.payments.providers import ProviderResult
 
@@ -44,7 +45,7 @@ def intent_from(obj) -> Intent:
             capture_before = datetime.fromtimestamp(card["capture_before"], timezone.utc)
     return Intent(id=obj["id"], client_secret=obj.get("client_secret") or "",
                   status=obj["status"], amount_capturable=obj.get("amount_capturable") or 0,
-                  checkout_id=int(checkout_id) if str(checkout_id or "").isdigit() else None,
+                  checkout_id=small_int(str(checkout_id or "")),
                   capture_before=capture_before)
 
 

@@ -5,7 +5,9 @@ recorded with what handling it did, so a second delivery changes nothing. Handli
 also idempotent in itself (place_authorized finds the checkout placed), so two deliveries
 at the same instant, or a crash between handling and recording, cannot place twice; and
 it relies on the PaymentIntent's state, not on the order events arrive in."""
+import json
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -27,6 +29,42 @@ log = logging.getLogger("comptoir.payments.stripe")
 TOLERANCE_SECONDS = 300  # Stripe's own default: older signatures are replays
 
 
+@dataclass(frozen=True)
+class SignedEvent:
+    id: str
+    type: str
+    obj: dict  # data.object
+
+
+def _word(value, most: int) -> bool:
+    """A short printable string: no NUL (PostgreSQL refuses it), no lone surrogate."""
+    return isinstance(value, str) and 0 < len(value) <= most and value.isprintable()
+
+
+def _event_of(text: str) -> SignedEvent:
+    """The signed body, read as plain JSON and checked for the shape this module reads. A
+    signature says who sent the body, not that it is an event we can read: a JSON string,
+    nesting deeper than Python recurses, an event without id, are refused as malformed
+    (400) rather than failing halfway (500). Nothing here recurses into the body."""
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        data = None
+    body = data.get("data") if isinstance(data, dict) else None
+    obj = body.get("object") if isinstance(body, dict) else None
+    if not (isinstance(obj, dict) and _word(data.get("id"), 120) and _word(data.get("type"), 80)):
+        raise Malformed("Événement Stripe illisible.", code="malformed")
+    if obj.get("object") == "payment_intent" and not (
+            _word(obj.get("id"), 120) and _word(obj.get("status"), 40)
+            and isinstance(obj.get("metadata") or {}, dict)
+            and isinstance(obj.get("amount_capturable") or 0, int)
+            and isinstance(obj.get("amount") or 0, int)
+            and isinstance(obj.get("latest_charge"), (str, dict, type(None)))
+            and isinstance(obj.get("last_payment_error") or {}, dict)):
+        raise Malformed("PaymentIntent illisible dans l'événement Stripe.", code="malformed")
+    return SignedEvent(data["id"], data["type"], obj)
+
+
 def handle_stripe_event(payload: bytes, signature: str | None, *, now: datetime,
                         provider) -> str:
     """What was done with the event: "placed", "released", "declined", "duplicate",
@@ -34,15 +72,16 @@ def handle_stripe_event(payload: bytes, signature: str | None, *, now: datetime,
     if not isinstance(provider, StripePayments):
         raise NotFound("Stripe n'est pas le moyen de paiement de ce site.")
     try:
-        event = stripe.Webhook.construct_event(payload.decode("utf-8"), signature,
-                                               provider.webhook_secret,
-                                               tolerance=TOLERANCE_SECONDS)
+        text = payload.decode("utf-8")
+        stripe.WebhookSignature.verify_header(text, signature or "", provider.webhook_secret,
+                                              tolerance=TOLERANCE_SECONDS)
     except stripe.SignatureVerificationError:
         raise Malformed("Signature Stripe invalide ou trop ancienne.",
                         field="Stripe-Signature", code="bad_signature") from None
-    except (ValueError, UnicodeDecodeError, KeyError):
+    except UnicodeDecodeError:
         raise Malformed("Événement Stripe illisible.", code="malformed") from None
-    obj = event.data.object.to_dict()
+    event = _event_of(text)
+    obj = event.obj
     intent = intent_from(obj) if obj.get("object") == "payment_intent" else None
     # The reads end here: Stripe may be asked below, with no transaction open.
     with unit_of_work(write=False):
@@ -83,6 +122,7 @@ def _declined(checkout_id: int, obj, now: datetime) -> str:
     """Kept for the shop to see; the shopper may try another card on the same PaymentIntent.
     Once the checkout is placed, a late failure of an earlier attempt changes nothing."""
     error = obj.get("last_payment_error") or {}
+    code = error.get("code")
     with unit_of_work():
         checkout = db.session.get(Checkout, checkout_id)
         if checkout.status != CHECKOUT_PENDING:
@@ -90,7 +130,7 @@ def _declined(checkout_id: int, obj, now: datetime) -> str:
         payments.record_authorization(
             checkout, obj.get("amount") or 0,
             ProviderResult(ok=False, provider_ref=obj["id"],
-                           error=(error.get("code") or "payment_failed")[:300]),
+                           error=(code if _word(code, 300) else "payment_failed")),
             "stripe", now)
     return "declined"
 

@@ -13,11 +13,13 @@ from app.accounts.access import staff_pages
 from app.errors import DomainError, NotFound
 from app.extensions import db, limiter
 from app.money import euros
+from app.numbers import small_int
 from app.vouchers import codes, services
 from app.vouchers.forms import BalanceForm, IssueForm, SaleForm
 from app.vouchers.models import Voucher
 
 bp = Blueprint("vouchers", __name__, url_prefix="/gestion/bons")
+MAX_PAGE = 100_000  # pages of 50 vouchers: far beyond any town's, inside an OFFSET's range
 staff_pages(bp, allow=lambda user: user.is_manager, otherwise="forbid")
 
 balance_bp = Blueprint("voucher_balance", __name__)
@@ -52,8 +54,9 @@ def _put_errors_on_fields(form, error: DomainError, fields: dict[str, str]) -> l
 
 @bp.get("")
 def index():
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and int(page) > 0 else 1
+    page = small_int(request.args.get("page", "1"))
+    if page is None or not 1 <= page <= MAX_PAGE:  # '²', 10**20: no such page
+        abort(404)
     batch = request.args.get("lot") or None
     vouchers, has_next = services.list_vouchers(batch=batch, page=page)
     now = clock()

@@ -190,6 +190,21 @@ def lookup_balance(raw_code: str, *, ip: str, now: datetime) -> VoucherBalance:
                           expires_on=voucher.expires_on, state=voucher_state(voucher, now))
 
 
+def record_checkout_lookups(raw_codes, *, ip: str, now: datetime) -> None:
+    """The codes a checkout tries, recorded like balance checks (voucher_lookups), in their
+    own transaction: the checkout's refusal of a wrong code must not roll them back."""
+    if not raw_codes:
+        return
+    with unit_of_work():
+        for raw_code in raw_codes:
+            normalised = codes.normalise(raw_code)
+            found = bool(codes.well_formed(normalised) and db.session.scalar(
+                sa.select(Voucher.id).where(Voucher.code == normalised)))
+            db.session.add(VoucherLookup(ip=ip, at=now, success=found))
+            if not found:
+                log.warning("voucher lookup failed from %s (checkout)", ip)
+
+
 # --- spending on a checkout (inside the caller's transaction) ----------------------------
 
 

@@ -3,7 +3,7 @@ import re
 import uuid
 from datetime import timedelta
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 
 from app import clock, payments_provider
@@ -11,6 +11,8 @@ from app.catalog.models import Product
 from app.errors import DomainError, NotFound
 from app.extensions import db
 from app.orders import services as orders
+from app.numbers import small_int
+from app.orders.holds import PendingLimits
 from app.orders.models import CHECKOUT_EXPIRED, CHECKOUT_PLACED
 from app.orders.requests import parse_checkout
 from app.payments import services as payment_services
@@ -128,12 +130,12 @@ def _edit_line(data) -> bool:
     """"Retirer cet article" or "N'en prendre que N" on a line that sold out or ran short
     meanwhile (buttons of the checkout form, CSRF checked by then): the same page follows
     with what was typed, to validate again. False when neither was pressed."""
-    if (data.get("remove_line") or "").isdigit():
-        cart.remove([int(data["remove_line"])])
+    if small_int(data.get("remove_line")) is not None:
+        cart.remove([small_int(data["remove_line"])])
         flash(_("Article retiré du panier."), "success")
         return True
-    if (data.get("reduce_line") or "").isdigit():
-        product = db.session.get(Product, int(data["reduce_line"]))
+    if small_int(data.get("reduce_line")) is not None:
+        product = db.session.get(Product, small_int(data["reduce_line"]))
         if product is not None and product.stock > 0:
             cart.set_quantity(product.id, product.stock)  # what is left now, read again
             flash(_("Quantité ramenée à %(n)s.", n=product.stock), "success")
@@ -152,7 +154,7 @@ def checkout():
         flash(_("Retirez d'abord les articles qui ne sont plus en vente."), "error")
         return redirect(url_for(".cart"))
     form = checkout_form([group.shop.id for group in view.groups])
-    errors, status = PageErrors(), 200
+    errors, status, headers = PageErrors(), 200, {}
     now = clock()
     slots = {group.shop.id: next_bookable_slots(group.shop, now, days=SLOT_DAYS)
              for group in view.groups}
@@ -181,10 +183,14 @@ def checkout():
         try:
             result = orders.create_checkout(parse_checkout(payload), now=now,
                                             provider=payments_provider(), payload=payload,
-                                            idempotency_key=form.idempotency_key.data)
+                                            idempotency_key=form.idempotency_key.data,
+                                            client_ip=request.remote_addr,
+                                            limits=PendingLimits.of(current_app.config))
         except DomainError as error:
             errors.place(error, form, view)
             status = error.status
+            if getattr(error, "retry_after", None):  # too many unpaid baskets: when to retry
+                headers["Retry-After"] = str(error.retry_after)
             if error.code == "idempotency_key_reused":
                 form.idempotency_key.data = _new_idempotency_key()
         else:
@@ -203,7 +209,7 @@ def checkout():
     return render_template("web/checkout.html", view=view, form=form, slots=slots,
                            window=window, window_choice=window_choice, hold_minutes=hold_minutes, hints=hints,
                            errors=errors, today=today, tomorrow=today + timedelta(days=1),
-                           iso=iso, slot_field_name=slot_field_name), status
+                           iso=iso, slot_field_name=slot_field_name), status, headers
 
 
 # --- payment ----------------------------------------------------------------------------

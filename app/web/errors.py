@@ -32,3 +32,9 @@ def expired_form(_error):
     """The form's security token is missing or stale (page left open for days, cookies
     cleared): nothing was done, say so and offer to start again."""
     return render_template("web/errors/expired_form.html"), 400
+
+
+@bp.errorhandler(429)
+def too_many_attempts(error):
+    """The checkout's voucher code counts as a balance check: past the limit, this page."""
+    return render_template("vouchers/too_many.html", message=error.description), 429

@@ -7,6 +7,7 @@ names, or at the top of the page.
 """
 from flask import Blueprint, request
 
+from app.numbers import small_int
 from app.phone import display_phone
 from app.redirects import same_site
 from app.web import cart
@@ -24,8 +25,8 @@ bp.add_app_template_filter(display_phone, "phone")  # '+33471091234' -> '04 71 0
 
 
 def _page() -> int:
-    page = request.args.get("page", "1")
-    return min(int(page), MAX_PAGE) if page.isdigit() and int(page) >= 1 else 1
+    page = small_int(request.args.get("page", "1"))
+    return min(page, MAX_PAGE) if page and page >= 1 else 1
 
 
 _safe_next = same_site  # the shopper forms' `next` goes back to this site only
