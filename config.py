@@ -24,7 +24,12 @@ def engine_options(uri: str) -> dict:
 
 
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    # Signs sessions and API tokens: no default. create_app refuses to start without a
+    # strong one (app/security.py), except in the demo (bin/demo keeps its own under
+    # instance/) and the tests.
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
+    # Set by bin/demo only: a demo town on one machine, never served to others.
+    DEMO = os.environ.get("COMPTOIR_DEMO") == "1"
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
     TOWN_NAME = os.environ.get("COMPTOIR_TOWN_NAME", "Le Puy-en-Velay")
     TIMEZONE = os.environ.get("COMPTOIR_TIMEZONE", "Europe/Paris")
@@ -65,6 +70,15 @@ class Config:
     # Voucher balance checks per IP: guessing an 80-bit code at this pace is hopeless.
     VOUCHER_LOOKUP_LIMIT = os.environ.get("COMPTOIR_VOUCHER_LOOKUP_LIMIT",
                                           "10 per 10 minutes")
+    # Failed sign-ins (web and API share them), per IP and per account (e-mail tried).
+    LOGIN_LIMIT_PER_IP = os.environ.get("COMPTOIR_LOGIN_LIMIT_PER_IP", "20 per 10 minutes")
+    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("COMPTOIR_LOGIN_LIMIT_PER_ACCOUNT",
+                                             "10 per 10 minutes")
+    # Cookies are not sent along with cross-site posts; Secure is added when PUBLIC_URL is
+    # https (app/security.py).
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
     # Checkouts waiting for payment that one phone number, and one address, may have at
     # once (beyond: 429). An address is shared more often (a family, a mobile carrier's
     # NAT), so it gets more.

@@ -372,10 +372,14 @@ PATHS = {
                                                     "enum": ["merchant", "manager"]},
                             "shop": NULLABLE_TEXT, "expires_in": INT},
                            ["token", "role", "shop"]))},
-        tag=MERCHANT, errors=(400, 401, 422), body=_body(_obj(
+        tag=MERCHANT, errors=(400, 401, 422, 429), body=_body(_obj(
             {"email": {"type": "string", "minLength": 1},
              "password": {"type": "string", "minLength": 1}}, ["email", "password"])),
-        error_descriptions={"s401": "Wrong e-mail or password (bad_credentials)."})},
+        error_descriptions={
+            "s401": "Wrong e-mail or password (bad_credentials).",
+            "s429": "rate_limited: too many failed sign-ins from this address or for this "
+                    "account (web page and API together; 20 and 10 per 10 minutes by "
+                    "default); Retry-After says when to try again."})},
     "/merchant/orders": {"get": _op(
         "The shop's queue, by slot", {"200": _json(
             {"type": "array", "items": {"allOf": [_ref("MerchantOrder"), _obj(

@@ -22,7 +22,7 @@ class Forbidden(DomainError):
 
 HTTP_CODES = {400: "malformed", 401: "unauthorized", 403: "forbidden", 404: "not_found",
               405: "method_not_allowed", 413: "too_large", 415: "unsupported_media_type",
-              500: "server_error"}
+              429: "rate_limited", 500: "server_error"}
 
 
 def error_response(status: int, code: str, message: str, field: str | None = None,

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 
 from app import clock, payments_provider
 from app.accounts.models import MERCHANT, User
+from app.accounts.limits import login_limits
 from app.accounts.services import authenticate, issue_token, user_for_token
 from app.api import bp
 from app.api.errors import Forbidden
@@ -18,12 +19,14 @@ from app.orders.requests import parse_slot_move
 
 
 @bp.post("/auth/token")
+@login_limits
 def auth_token():
     body = json_object()
     for field in ("email", "password"):
         if not isinstance(body.get(field), str) or not body[field]:
             raise Invalid(_("Ce champ est obligatoire."), field=field, code="required")
-    user = authenticate(body["email"], body["password"])
+    user = authenticate(body["email"], body["password"], ip=request.remote_addr or "?",
+                        now=clock(), via="api")
     return jsonify(token=issue_token(user), role=user.role,
                    shop=user.shop.slug if user.shop else None,
                    expires_in=current_app.config["API_TOKEN_MAX_AGE"])

@@ -16,6 +16,8 @@ from app.payments.services import open_payment
 from app.pickup.services import bookable_slots
 from app.shops.services import get_shop, list_shops
 from app.timeutil import local_today
+from app.vouchers.routes import codes_in_checkout, lookup_limit
+from app.vouchers.services import record_checkout_lookups
 
 TOKEN_HEADER = "X-Tracking-Token"
 MAX_IDEMPOTENCY_KEY = 100  # the column's width
@@ -48,10 +50,13 @@ def products():
 
 
 @bp.post("/checkouts")
+@lookup_limit("POST", codes_tried=codes_in_checkout)  # a voucher code tried is a lookup
 def create_checkout():
     payload = json_object()
     key = _idempotency_key()
-    result = orders.create_checkout(parse_checkout(payload), now=clock(),
+    wanted = parse_checkout(payload)
+    record_checkout_lookups(wanted.vouchers, ip=request.remote_addr or "?", now=clock())
+    result = orders.create_checkout(wanted, now=clock(),
                                     provider=payments_provider(), payload=payload,
                                     idempotency_key=key, client_ip=request.remote_addr,
                                     limits=PendingLimits.of(current_app.config))

@@ -25,13 +25,34 @@ staff_pages(bp, allow=lambda user: user.is_manager, otherwise="forbid")
 balance_bp = Blueprint("voucher_balance", __name__)
 
 
-def lookup_limit(*methods: str):
-    """One budget per IP for every way of asking whether a code exists (page and API)."""
+def lookup_limit(*methods: str, codes_tried=None):
+    """One budget per IP for every way of asking whether a code exists: the balance page
+    and API (one code each), and a checkout spending vouchers (`codes_tried()` codes, the
+    limit skipped when it tries none)."""
     return limiter.shared_limit(
         lambda: current_app.config["VOUCHER_LOOKUP_LIMIT"], scope="voucher-lookup",
-        methods=list(methods),
+        methods=list(methods), cost=codes_tried or 1,
+        exempt_when=(lambda: codes_tried() == 0) if codes_tried else None,
         error_message=lambda: _("Trop de vérifications de bons depuis cette connexion ; "
                                 "réessayez dans quelques minutes."))
+
+
+def codes_in_checkout() -> int:
+    """The voucher codes a checkout request tries: the API's "vouchers" list, or the
+    checkout page's voucher field when the form is sent to reserve (not when a button only
+    redraws the page: a line removed, the common window chosen)."""
+    if request.is_json:
+        try:
+            body = request.get_json(silent=True)
+        except RecursionError:  # deep nesting: the view answers 400 itself
+            body = None
+        tried = body.get("vouchers") if isinstance(body, dict) else None
+        if not isinstance(tried, list):
+            return 0
+        return sum(1 for code in tried if isinstance(code, str) and code.strip())
+    if any(button in request.form for button in ("use_window", "remove_line", "reduce_line")):
+        return 0
+    return 1 if (request.form.get("voucher") or "").strip() else 0
 
 
 def qr_svg(code: str) -> Markup:

@@ -18,8 +18,10 @@ from app.orders.requests import parse_checkout
 from app.payments import services as payment_services
 from app.payments.services import payment_details
 from app.pickup.services import common_window, next_bookable_slots, next_pickup_hint
+from app.security import allow_stripe
 from app.timeutil import iso, local_today
-from app.vouchers.services import checkout_vouchers
+from app.vouchers.routes import codes_in_checkout, lookup_limit
+from app.vouchers.services import checkout_vouchers, record_checkout_lookups
 from app.web import cart
 from app.web.forms import (AddToCartForm, CartLineForm, PaymentForm, RemoveLineForm,
                            checkout_form, slot_field_name)
@@ -144,6 +146,7 @@ def _edit_line(data) -> bool:
 
 
 @bp.route("/commande", methods=["GET", "POST"])
+@lookup_limit("POST", codes_tried=codes_in_checkout)  # a voucher code tried is a lookup
 def checkout():
     editing = request.method == "POST" and _edit_line(request.form)
     view = cart.load(clock())
@@ -181,7 +184,9 @@ def checkout():
     else:
         payload = _checkout_payload(form, view)
         try:
-            result = orders.create_checkout(parse_checkout(payload), now=now,
+            wanted = parse_checkout(payload)
+            record_checkout_lookups(wanted.vouchers, ip=request.remote_addr or "?", now=now)
+            result = orders.create_checkout(wanted, now=now,
                                             provider=payments_provider(), payload=payload,
                                             idempotency_key=form.idempotency_key.data,
                                             client_ip=request.remote_addr,
@@ -269,6 +274,7 @@ def _stripe_payment(checkout, provider):
     shopper back here (return_url): the page waits for the webhook, then the thanks. The
     PaymentIntent is opened when the checkout is made; if Stripe did not answer then, the
     page offers to try again (a POST: looking at the page never writes at Stripe)."""
+    allow_stripe()  # this page alone may load Stripe.js and its frames (app/security.py)
     now = clock()
     seconds_left = max(0, int((checkout.hold_expires_at - now).total_seconds()))
     expired = checkout.status == CHECKOUT_EXPIRED or seconds_left == 0
