@@ -110,7 +110,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "FLASK_APP": "wsgi", "DATABASE_URL": f"sqlite:///{tmp}/demo.db",
                "COMPTOIR_PUBLIC_URL": base, "COMPTOIR_PAYMENTS": "offline",
-               "COMPTOIR_SMS": "log"}
+               "COMPTOIR_SMS": "log", "COMPTOIR_DEMO": "1"}  # the demo town, as bin/demo runs it
         server = start_demo(env, port)
         try:
             cookie, tracking = shopper_session(base)

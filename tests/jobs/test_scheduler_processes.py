@@ -3,6 +3,7 @@ running `flask --app wsgi jobs run-once` on two machines would: every hold, no-s
 settlement, reminder and SMS is handled by exactly one of them."""
 import os
 import re
+import secrets
 import subprocess
 import sys
 from collections import Counter
@@ -59,7 +60,8 @@ def given_a_busy_town(clock, payments) -> dict[str, int]:
 def launch(database_url: str) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": database_url, "COMPTOIR_TIMEZONE": "Europe/Paris",
            "COMPTOIR_SMS": "log", "COMPTOIR_PAYMENTS": "offline",
-           "COMPTOIR_PUBLIC_URL": "http://comptoir.test", "PYTHONUNBUFFERED": "1"}
+           "COMPTOIR_PUBLIC_URL": "http://comptoir.test", "PYTHONUNBUFFERED": "1",
+           "SECRET_KEY": secrets.token_hex(32)}  # an operator's process: a real key
     return subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "run-once",
                              "--at", RUN_AT], cwd=ROOT, env=env, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -9,6 +9,7 @@ three releases them all; a second run sends what the shoppers' payments queued m
 import os
 import random
 import re
+import secrets
 import subprocess
 import sys
 import threading
@@ -141,7 +142,8 @@ class Shoppers:
 def launch(database_url: str) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": database_url, "COMPTOIR_TIMEZONE": "Europe/Paris",
            "COMPTOIR_SMS": "log", "COMPTOIR_PAYMENTS": "offline",
-           "COMPTOIR_PUBLIC_URL": "http://comptoir.test", "PYTHONUNBUFFERED": "1"}
+           "COMPTOIR_PUBLIC_URL": "http://comptoir.test", "PYTHONUNBUFFERED": "1",
+           "SECRET_KEY": secrets.token_hex(32)}  # an operator's process: a real key
     return subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "run-once",
                              "--at", RUN_AT], cwd=ROOT, env=env, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
