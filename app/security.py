@@ -5,15 +5,20 @@ A strict Content-Security-Policy: scripts and styles come from this site's stati
 (no inline script, no inline style, no event handler attribute); pages cannot be framed.
 The Stripe payment page alone may load Stripe.js and its frames (`allow_stripe()`)."""
 import logging
+import math
 import secrets
+from collections import Counter
 
 from flask import Flask, g, request
 
 log = logging.getLogger(__name__)
 
 MIN_SECRET_LENGTH = 32
-# Keys that shipped in this code or that people type when asked for one.
-KNOWN_WEAK_KEYS = {"dev-only-change-me", "dev", "test", "secret", "changeme", "change-me"}
+MIN_SECRET_BITS = 128  # an estimate from the characters' spread: catches "aaaa…", "abab…"
+# Keys that shipped in code or docs at some point, and what people type when asked for one.
+KNOWN_WEAK_KEYS = {"dev-only-change-me", "dev", "test", "secret", "changeme", "change-me",
+                   "secret-key", "secret_key", "your-secret-key", "development", "demo",
+                   "please-change-me", "supersecret", "default"}
 MAKE_SECRET = "python -c 'import secrets; print(secrets.token_hex(32))'"
 
 STRIPE_JS = "https://js.stripe.com"
@@ -44,7 +49,8 @@ class InsecureSecretKey(RuntimeError):
 
 
 def secret_key_problem(key) -> str | None:
-    """None when `key` can sign sessions and API tokens; otherwise why not, in plain words."""
+    """None when `key` can sign sessions and API tokens; otherwise why not, in plain words.
+    The one rule: the app at start and `flask doctor` both ask it."""
     if not key:
         return "SECRET_KEY is not set."
     if not isinstance(key, str) or key.strip().lower() in KNOWN_WEAK_KEYS:
@@ -52,8 +58,9 @@ def secret_key_problem(key) -> str | None:
     if len(key) < MIN_SECRET_LENGTH:
         return (f"SECRET_KEY is too short ({len(key)} characters; at least "
                 f"{MIN_SECRET_LENGTH}).")
-    if len(set(key)) < 8:
-        return "SECRET_KEY is not random enough (too few different characters)."
+    spread = -sum(n / len(key) * math.log2(n / len(key)) for n in Counter(key).values())
+    if spread * len(key) < MIN_SECRET_BITS:
+        return "SECRET_KEY repeats itself too much to be random."
     return None
 
 

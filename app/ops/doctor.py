@@ -6,10 +6,8 @@ never need a running app, and talk to the outside only to see that it answers: t
 database, Redis, Stripe and Twilio, each with a short timeout. `python -m app.ops.doctor`
 runs the same checks without loading the app (for when it refuses to start)."""
 import ipaddress
-import math
 import os
 import sys
-from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Mapping
 from urllib.parse import urlsplit
@@ -17,15 +15,9 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 
 from app.ops.readiness import schema_problem
+from app.security import MAKE_SECRET, secret_key_problem
 
 TIMEOUT_SECONDS = 5
-# Defaults that shipped in code or docs at some point, and the usual placeholders.
-KNOWN_SECRET_KEYS = {"dev-only-change-me", "test", "dev", "secret", "changeme", "change-me",
-                     "secret-key", "secret_key", "your-secret-key", "development", "demo",
-                     "please-change-me", "supersecret", "default"}
-MIN_SECRET_BYTES = 32
-MIN_SECRET_BITS = 128  # an estimate from the characters' spread: catches "aaaa…", "abab…"
-MAKE_SECRET = 'python3 -c "import secrets; print(secrets.token_hex(32))"'
 
 
 @dataclass
@@ -48,22 +40,6 @@ def workers_from(env: Mapping) -> int:
 
 
 # --- the secret key -------------------------------------------------------------------
-
-def secret_key_problem(key: str | None) -> str | None:
-    """None for a key fit to sign sessions and API tokens; else why not."""
-    if not key:
-        return "SECRET_KEY is not set"
-    if key.strip().lower() in KNOWN_SECRET_KEYS:
-        return "SECRET_KEY is a known default: anyone can sign a session with it"
-    size = len(key.encode())
-    if size < MIN_SECRET_BYTES:
-        return f"SECRET_KEY is too short ({size} bytes, at least {MIN_SECRET_BYTES})"
-    counts = Counter(key)
-    per_char = -sum(n / len(key) * math.log2(n / len(key)) for n in counts.values())
-    if per_char * len(key) < MIN_SECRET_BITS:
-        return "SECRET_KEY repeats itself too much to be random"
-    return None
-
 
 def check_secret_key(config: Mapping, _env) -> Check:
     problem = secret_key_problem(config.get("SECRET_KEY"))
