@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from time import monotonic
 
 import sqlalchemy as sa
+from blinker import Namespace
 
 from app.database import claim_rows, insert_ignore, unit_of_work
 from app.extensions import db
@@ -16,6 +17,8 @@ from app.notify.timing import next_promo_moment, promo_open
 from app.orders.models import OPEN_STATES, Order
 
 log = logging.getLogger("comptoir.sms")
+# Sent with each try's SendResult, after the provider answered (or did not).
+sms_tried = Namespace().signal("sms-tried")
 
 MAX_ATTEMPTS = 5  # then FAILED: about 15 minutes of retries (see retry_delay)
 RETRY_BASE = timedelta(minutes=1)
@@ -121,6 +124,7 @@ def _flush_one(provider: SmsProvider, message: _Claimed, now: datetime) -> bool:
     except Exception:  # a surprise from the provider: retried (and looked up) like a timeout
         log.exception("SMS #%s: unexpected error while sending", message.id)
         result = SendResult(ok=False, error="Erreur inattendue à l'envoi : nouvel essai plus tard.")
+    sms_tried.send(result)  # for whoever counts (app/ops/metrics.py)
     if result.ok:
         _settle(message, status=SENT, sent_at=now, status_at=now,
                 provider_ref=result.provider_ref, error=None, error_code=None)

@@ -15,7 +15,7 @@ def init_app(app: Flask) -> None:
 
     configure_logging(app.config.get("LOG_FORMAT", "text"))
     metrics.listen_to_payment_rows()
-    metrics.listen_to_sms_log()
+    metrics.listen_to_sms_tries()
     app.register_blueprint(bp)
     csrf.exempt(bp)
     limiter.exempt(bp)

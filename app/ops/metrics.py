@@ -8,7 +8,6 @@ PROMETHEUS_MULTIPROC_DIR set (bin/serve and gunicorn.conf.py do it) each writes 
 values to files there and GET /metrics adds them up (prometheus_client's multiprocess
 mode). Without it, each process counts for itself (the demo, the tests)."""
 import hmac
-import logging
 import os
 
 import sqlalchemy as sa
@@ -146,27 +145,20 @@ def listen_to_payment_rows() -> None:
     _listening = True
 
 
-# --- SMS refusals, from the adapters' own log lines ------------------------------------
+# --- SMS tries that failed, from the outbox's own signal ------------------------------
 
-class SmsFailureCounter(logging.Handler):
-    """Counts the SMS adapters' failure lines (app/notify/twilio_sms.py and the flush's
-    unexpected errors) by reason; formats nothing, writes nothing."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        template = str(record.msg)
-        if "refused by Twilio" in template and len(record.args or ()) >= 3:
-            code = str(record.args[2])
-            SMS_FAILED.labels(code if code.isdigit() and len(code) <= 6 else "refused").inc()
-        elif "Twilio unreachable" in template:
-            SMS_FAILED.labels("unreachable").inc()
-        elif "unexpected error while sending" in template:
-            SMS_FAILED.labels("error").inc()
+def _sms_tried(result) -> None:
+    """A failed try, by the provider's code (Twilio's 21211...), else refused or unavailable."""
+    if result.ok:
+        return
+    code = result.error_code or ""
+    SMS_FAILED.labels(code if code.isdigit() and len(code) <= 6
+                      else "refused" if result.permanent else "unavailable").inc()
 
 
-def listen_to_sms_log() -> None:
-    logger = logging.getLogger("comptoir.sms")
-    if not any(isinstance(h, SmsFailureCounter) for h in logger.handlers):
-        logger.addHandler(SmsFailureCounter(level=logging.WARNING))
+def listen_to_sms_tries() -> None:
+    from app.notify.services import sms_tried
+    sms_tried.connect(_sms_tried, weak=False)  # connecting twice keeps one receiver
 
 
 # --- GET /metrics ---------------------------------------------------------------------
