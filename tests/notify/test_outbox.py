@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
-from app.database import transaction
+from app.database import unit_of_work
 from app.extensions import db
 from app.notify.models import SmsMessage
 from app.notify.providers import SendResult
@@ -35,7 +35,7 @@ class FlakySms:
 
 
 def queue(key: str, **extra) -> bool:
-    with transaction():
+    with unit_of_work():
         return queue_sms(to="+33612345678", body=f"Message {key}", kind="test",
                          dedupe_key=key, now=extra.pop("now", NOW), **extra)
 
@@ -103,7 +103,7 @@ def test_a_refused_message_is_retried_later_then_given_up(app):
 def test_a_flush_that_died_gives_its_messages_back_after_ten_minutes(app, sms):
     queue("stuck")
     queue("fresh")
-    with transaction():
+    with unit_of_work():
         db.session.execute(sa.update(SmsMessage).values(status="sending", claim="dead",
                                                         claimed_at=NOW))
 

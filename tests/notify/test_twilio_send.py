@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from app.database import transaction
+from app.database import unit_of_work
 from app.extensions import db
 from app.notify.models import PROMOTIONAL, SmsMessage
 from app.notify.providers import sms_provider_from_config
@@ -25,7 +25,7 @@ def app(twilio_app):
 
 
 def queue(key: str, now, *, to=CLAIRE, body=None, kind="test") -> int:
-    with transaction():  # the id read inside: no read transaction left open
+    with unit_of_work():  # the id read inside: no read transaction left open
         queue_sms(to=to, body=body or f"Message {key}", kind=kind, dedupe_key=key, now=now)
         return db.session.scalar(sa.select(SmsMessage.id)
                                  .where(SmsMessage.dedupe_key == key))

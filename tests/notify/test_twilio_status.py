@@ -3,7 +3,7 @@ message, a forged or replayed report changes nothing, and a late one never goes 
 import pytest
 import sqlalchemy as sa
 
-from app.database import transaction
+from app.database import unit_of_work
 from app.extensions import db
 from app.notify.models import SmsMessage, SmsStatusEvent
 from app.notify.services import flush_outbox, queue_sms
@@ -20,7 +20,7 @@ def app(twilio_app):
 @pytest.fixture
 def sent(app, clock, sms, fake_twilio) -> dict:
     """One message sent through Twilio; the fake's copy of it."""
-    with transaction():
+    with unit_of_work():
         queue_sms(to=CLAIRE, body="Commande 12 prete", kind="ready", dedupe_key="ready:12",
                   now=clock.now)
     assert flush_outbox(sms, clock.now) == 1
@@ -131,7 +131,7 @@ def test_a_report_that_comes_before_the_flush_writes_its_outcome_is_kept(
         def find_sent(self, **message):
             return sms.find_sent(**message)
 
-    with transaction():
+    with unit_of_work():
         queue_sms(to=CLAIRE, body="Commande 12 prete", kind="ready", dedupe_key="ready:12",
                   now=clock.now)
 

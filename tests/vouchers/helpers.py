@@ -3,7 +3,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from app.database import transaction
+from app.database import unit_of_work
 from app.extensions import db
 from app.orders.models import Checkout, Customer
 from app.vouchers import services as vouchers
@@ -46,15 +46,15 @@ def available(voucher: Voucher) -> int:
 
 
 def hold(code, checkout_id, amount, now, **kwargs) -> int:
-    with transaction():
+    with unit_of_work():
         return vouchers.hold(code, checkout_id, amount, now=now, **kwargs)
 
 
 def consume(checkout_id, collected, now):
-    with transaction():
+    with unit_of_work():
         return vouchers.consume_for_checkout(checkout_id, collected, now=now)
 
 
 def release(checkout_id, now):
-    with transaction():
+    with unit_of_work():
         return vouchers.release_for_checkout(checkout_id, now=now)
