@@ -1,6 +1,8 @@
 """Jinja filters and globals: money in euros, times in the town's time zone, in the page's
 language ("12,50 €", "samedi 28 novembre à 17:30" / "€12.50", "Saturday 28 November at
 17:30"). The plain functions below stay French: services write them into stored notes."""
+from functools import lru_cache
+
 from babel.dates import format_date, get_day_names
 from babel.numbers import format_currency
 from flask import Flask, has_request_context
@@ -33,7 +35,14 @@ def _locale():
 
 def page_euros(cents: int) -> str:
     """Cents in the page's language: '12,50\u00a0€' in French, '€12.50' in English."""
-    return format_currency(cents / 100, "EUR", locale=_locale())
+    return _euros(cents, str(_locale()))
+
+
+@lru_cache(maxsize=4096)
+def _euros(cents: int, locale: str) -> str:
+    # Babel parses the locale's pattern on every call (about 50 µs); a shop's page shows
+    # a few dozen prices, the same ones page after page.
+    return format_currency(cents / 100, "EUR", locale=locale)
 
 
 def page_day_label(value) -> str:

@@ -4,8 +4,9 @@ It implements what Comptoir calls (PaymentIntents: create, retrieve, update, con
 capture, cancel; refunds), keeps Stripe's idempotency rule (same Idempotency-Key, same
 response, nothing done twice), and can be told to misbehave: the next request answers 500
 without doing anything, or does its work but answers too late for the client (a timeout
-whose effect happened); and one kind of call can be made to take its time (`delays`: a
-capture that hangs at the bank). `confirm` plays the shopper's browser: a good card authorises, a
+whose effect happened); or fail at a steady rate (`fail_every = 10`: every tenth call answers
+500 without doing anything, as a flaky network would); and one kind of call can be made to
+take its time (`delays`: a capture that hangs at the bank). `confirm` plays the shopper's browser: a good card authorises, a
 declined card fails, a 3-D Secure card waits for the challenge (requires_action). A call
 made with a database transaction open is refused (400) and fails the test
 (tests/provider_guard.py).
@@ -61,6 +62,9 @@ class FakeStripe(LocalHttpFake):
         # Seconds a call takes before Stripe does it, by the end of its path ("/capture").
         self.delays: dict[str, float] = {}
         self.capture_before: int | None = None  # card's own capture_before, when set
+        self.fail_every = 0  # every n-th call answers 500 and does nothing (0: never)
+        self.failed_calls = 0
+        self._calls = itertools.count(1)
         self._idempotent: dict[str, tuple[int, dict]] = {}
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
@@ -228,6 +232,9 @@ class FakeStripe(LocalHttpFake):
                     return self._send(401, {"error": {"type": "invalid_request_error",
                                                       "message": "Invalid API Key"}})
                 fault = fake.faults.pop(0) if fake.faults else None
+                if fake.fail_every and next(fake._calls) % fake.fail_every == 0:
+                    fault = "500"
+                    fake.failed_calls += 1
                 if fault == "500":
                     return self._send(500, {"error": {"type": "api_error",
                                                       "message": "fake outage"}})
