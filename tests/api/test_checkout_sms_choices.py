@@ -11,10 +11,14 @@ from tests.factories import checkout_payload, later
 
 
 def checkout(client, lines_by_shop, now, **customer_fields):
+    """A checkout, paid: one phone may only keep a few waiting for payment at once."""
     payload = checkout_payload(lines_by_shop, now)
     payload["customer"].update(customer_fields)
     response = client.post("/api/v1/checkouts", json=payload)
     assert response.status_code == 201, response.get_json()
+    paid = client.post(f"/api/v1/checkouts/{response.json['id']}/pay",
+                       json={"payment_method": "test_ok"})
+    assert paid.status_code == 200, paid.get_json()
     return response.json
 
 
