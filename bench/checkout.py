@@ -90,7 +90,7 @@ def run(uri: str, n: int, profile: bool) -> tuple[float, float]:
     from app import create_app
     from app.extensions import db
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "TESTING": True})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "TESTING": True, "SECRET_KEY": secrets.token_hex(32)})
     logging.disable(logging.INFO)  # migration and provider lines would drown the figures
     with app.app_context():
         upgrade()

@@ -21,6 +21,7 @@ It prints p50/p99 of both and, on its last line, `ratio quiet p99/capture p99: X
 """
 import argparse
 import logging
+import secrets
 import sys
 import tempfile
 import threading
@@ -72,7 +73,7 @@ def run(uri: str, args) -> tuple[list[float], list[float]]:
 
     logging.disable(logging.WARNING)  # migration, provider and request lines
     stripe = FakeStripe().start()
-    app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "TESTING": True, "PAYMENTS": "stripe",
+    app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "TESTING": True, "SECRET_KEY": secrets.token_hex(32), "PAYMENTS": "stripe",
                       "STRIPE_SECRET_KEY": stripe.secret_key,
                       "STRIPE_PUBLISHABLE_KEY": "pk_test_bench",
                       "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET, "STRIPE_API_BASE": stripe.url,

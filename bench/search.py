@@ -26,6 +26,7 @@ import argparse
 import logging
 import os
 import random
+import secrets
 import statistics
 import sys
 import time
@@ -119,7 +120,7 @@ def run(uri: str, shops: int, per_shop: int, rounds: int) -> dict[str, list[floa
     from app.catalog.search import fold, search_products
     from app.extensions import db
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "TESTING": True})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "TESTING": True, "SECRET_KEY": secrets.token_hex(32)})
     logging.disable(logging.INFO)
     times = {"bare SQL": [], "service": [], "API": [], "page": []}
     with app.app_context():

@@ -18,6 +18,7 @@ Builds a throw-away database (as bench/checkout.py does), then:
 import argparse
 import logging
 import random
+import secrets
 import sys
 import time
 from datetime import datetime, timedelta, timezone
@@ -46,7 +47,7 @@ def run(uri: str, args) -> None:
     from app import create_app
     from app.extensions import db
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "TESTING": True,
+    app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "TESTING": True, "SECRET_KEY": secrets.token_hex(32),
                       "ASSOCIATION_NAME": "Association des commercants",
                       "ASSOCIATION_IBAN": "FR7630004000031234567890143",
                       "ASSOCIATION_BIC": "BNPAFRPP"})
