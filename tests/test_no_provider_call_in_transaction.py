@@ -187,10 +187,9 @@ class TestTwilio:
 # --- SQLite: a page is read beside a writer -------------------------------------------
 
 
+@pytest.mark.parametrize("database_uri", ["sqlite"], indirect=True)  # its database-wide lock
 @pytest.mark.real_commits
-def test_on_sqlite_a_shop_page_answers_while_a_writer_holds_the_lock(app, client, backend):
-    if backend != "sqlite":
-        pytest.skip("SQLite's database-wide write lock")
+def test_on_sqlite_a_shop_page_answers_while_a_writer_holds_the_lock(app, client):
     shop = make_shop()
     product = make_product(shop)
     page_url, product_id = f"/boutiques/{shop.slug}", product.id
