@@ -506,6 +506,63 @@ PATHS = {
                                  tag=META, errors=(422,))},
 }
 
+# --- The shop's settings (app/api/merchant_settings.py) ---------------------------------
+from app.shops import services as shop_settings  # noqa: E402
+
+CLOCK_TIME = {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][05]$",
+              "description": "HH:MM, town time, on the 5-minute grid (00:00 to 23:55)."}
+WEEK = _obj({day: {"type": "array", "maxItems": shop_settings.MAX_PERIODS_PER_DAY,
+                   "description": "Opening periods of the day, apart from each other (two: "
+                                  "a lunch break); empty: closed.",
+                   "items": _obj({"opens": CLOCK_TIME, "closes": {
+                       **CLOCK_TIME, "description": "After opens (422 closes_before_opens)."}},
+                                 ["opens", "closes"])}
+             for day in shop_settings.WEEKDAYS}, shop_settings.WEEKDAYS,
+            additionalProperties=False)
+CLOSURE = _obj({"id": INT, "start_date": {"type": "string", "format": "date"},
+                "end_date": {"type": "string", "format": "date"}, "reason": TEXT},
+               ["id", "start_date", "end_date", "reason"])
+PICKUP = {"slot_minutes": {"type": "integer", "enum": list(shop_settings.SLOT_LENGTHS),
+                           "description": "Length of a pickup slot."},
+          **{field: {"type": "integer", "minimum": least, "maximum": most}
+             for field, (least, most) in shop_settings.PICKUP_BOUNDS.items()}}
+PATHS.update({
+    "/merchant/shop/hours": {
+        "get": _op("The shop's weekly opening hours", {"200": _json(WEEK)}, tag=MERCHANT,
+                   secured=True),
+        "put": _op("Replace the weekly opening hours; the slots offered follow at once",
+                   {"200": _json(WEEK)}, tag=MERCHANT, secured=True, errors=(400, 422),
+                   body=_body(WEEK), description=(
+                       "Every day is given. Periods of one day may not overlap (422 "
+                       "overlapping_periods, naming the later one's opens); all or nothing."))},
+    "/merchant/shop/closures": {
+        "get": _op("The shop's current and coming exceptional closures",
+                   {"200": _json({"type": "array", "items": CLOSURE})}, tag=MERCHANT,
+                   secured=True),
+        "post": _op("Announce an exceptional closure (whole days); no slot is offered then",
+                    {"201": _json(CLOSURE, "Created.")}, tag=MERCHANT, secured=True,
+                    errors=(400, 422), body=_body(_obj({
+                        "start_date": {**DAY, "description": "Today or later, at most two "
+                                                             "years ahead (in_the_past, "
+                                                             "too_far)."},
+                        "end_date": {**DAY, "nullable": True, "description":
+                                     "Inclusive, not before start_date; absent or null: "
+                                     "the start day only."},
+                        "reason": _text(0, shop_settings.MAX_CLOSURE_REASON)},
+                        ["start_date"])))},
+    "/merchant/shop/closures/{id}": {
+        "delete": _op("Withdraw a closure", {"204": {"description": "Removed."}},
+                      tag=MERCHANT, secured=True, params=[ID_PARAM], errors=(404,))},
+    "/merchant/shop/pickup": {
+        "patch": _op("Change the pickup settings; the slots offered follow at once",
+                     {"200": _json(_obj(PICKUP, list(PICKUP)))}, tag=MERCHANT,
+                     secured=True, errors=(400, 422), body=_body(_obj(
+                         PICKUP, additionalProperties=False,
+                         description="Only the fields to change; any other is 422 "
+                                     "unknown_field. All or nothing.")))},
+})
+
+
 DOCUMENT = {
     "openapi": "3.0.3",
     "info": {"title": "Comptoir API", "version": "1",

@@ -10,6 +10,7 @@ meaning the code checks beyond the schema (SEMANTIC below: a slot must be one th
 offers, a line one of the order...).
 """
 import json
+from datetime import date
 from dataclasses import dataclass, field as dataclass_field
 from functools import cached_property
 from urllib.parse import urlencode
@@ -19,6 +20,7 @@ from flask import current_app
 from twilio.request_validator import RequestValidator
 
 from app.api.docs import document
+from app.shops.services import plan_closure
 from tests.api.conftest import bearer
 from tests.factories import (PASSWORD, checkout_payload, first_slot, make_merchant,
                              make_product, make_shop, place_order)
@@ -152,6 +154,21 @@ BASE_REQUESTS = {  # one valid request per operation
     "PATCH /merchant/products/{id}": lambda t: Request(path={"id": t.bread.id},
                                                        headers=t.auth,
                                                        body={"price_cents": 140}),
+    "GET /merchant/shop/hours": lambda t: Request(headers=t.auth),
+    "PUT /merchant/shop/hours": lambda t: Request(headers=t.auth, body={
+        day: [{"opens": "09:00", "closes": "12:30"}, {"opens": "14:00", "closes": "19:00"}]
+        for day in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+                    "sunday")}),
+    "GET /merchant/shop/closures": lambda t: Request(headers=t.auth),
+    "POST /merchant/shop/closures": lambda t: Request(headers=t.auth, body={
+        "start_date": "2026-12-24", "end_date": "2026-12-26", "reason": "Noël"}),
+    "DELETE /merchant/shop/closures/{id}": lambda t: Request(headers=t.auth, path={
+        "id": plan_closure(t.shop.id, date(2026, 12, 24), date(2026, 12, 24), "",
+                           today=date(2026, 11, 24)).id}),
+    "PATCH /merchant/shop/pickup": lambda t: Request(headers=t.auth,
+                                                     body={"seats_per_slot": 6}),
+    "GET /manager/figures": lambda t: Request(query={"from": "2026-11-18", "to": "2026-11-24"},
+                                              headers=bearer(make_manager())),
     "POST /webhooks/stripe": lambda t: Request(body={}),
     "POST /webhooks/twilio/status": lambda t: Request(
         form={"MessageSid": "SM1", "MessageStatus": "delivered"}),
