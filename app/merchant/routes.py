@@ -1,5 +1,6 @@
 """The shop's pages: the day's queue and one order (confirm, ready, collect, cancel)."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (Blueprint, abort, current_app, flash, jsonify, make_response, redirect,
+                   render_template, request, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -26,8 +27,11 @@ bp = Blueprint("merchant", __name__, url_prefix="/marchand")
 staff_pages(bp, allow=lambda user: not user.is_manager, otherwise="redirect")
 
 
-@bp.get("")
-def queue():
+QUEUE_POLL_SECONDS = 10  # default of the QUEUE_POLL_SECONDS setting (tests make it short)
+
+
+def _queue_args():
+    """?date= and ?status= of the queue, its page, its list and its state alike."""
     today = local_today(clock())
     errors, status = [], 200
     try:
@@ -40,12 +44,49 @@ def queue():
     except Invalid as error:
         errors.append(error.message)
         state, status = None, 400
+    return today, day, state, errors, status
+
+
+@bp.get("")
+def queue():
+    today, day, state, errors, status = _queue_args()
     queue = services.shop_queue(current_user.shop_id, day, state)
     previous_day, next_day = services.adjacent_days(day)
     return render_template(
         "merchant/queue.html", queue=queue, errors=errors, today=today,
         shop=current_user.shop, states=[(s, STATE_LABELS[s]) for s in services.QUEUE_STATES],
-        previous_day=previous_day, next_day=next_day), status
+        previous_day=previous_day, next_day=next_day,
+        live=services.queue_state(current_user.shop_id, day, state),
+        poll_seconds=current_app.config.get("QUEUE_POLL_SECONDS", QUEUE_POLL_SECONDS)), status
+
+
+@bp.get("/liste")
+def queue_list():
+    """The queue's list alone, server-rendered, for the open page to swap in when its
+    state's version moved."""
+    today, day, state, errors, status = _queue_args()
+    if errors:
+        abort(400)
+    response = make_response(render_template(
+        "merchant/_queue_list.html", queue=services.shop_queue(current_user.shop_id, day, state),
+        live=services.queue_state(current_user.shop_id, day, state)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/etat")
+def queue_state():
+    """The open queue's poll: its version and counts, 304 while nothing changed."""
+    today, day, state, errors, status = _queue_args()
+    if errors:
+        return jsonify(error={"code": "invalid", "message": errors[0], "field": None}), 400
+    live = services.queue_state(current_user.shop_id, day, state)
+    response = jsonify(version=live.version, to_do=live.to_do, done=live.done,
+                       day=day.isoformat())
+    response.set_etag(live.version)
+    response.headers["Cache-Control"] = "no-store"
+    response.vary.add("Cookie")
+    return response.make_conditional(request)
 
 
 def _order_or_404(order_id: int):
@@ -77,6 +118,7 @@ def _render_order(order, *, confirm=None, cancel=None, refund=None, message=None
         refund_form=refund or (refund_form(money, formdata=None) if money else None),
         refund_field=refund_field_name,
         refund_action=url_for("merchant.refund", order_id=order.id),
+        payment=services.order_payment(order),
         handover=handover or _handover_typed(request.args.get("code"), False)), status
 
 
@@ -87,8 +129,10 @@ def _handover_typed(code: str | None, without_code: bool, error: str | None = No
             "without_code": without_code, "error": error}
 
 
-def _back(order_id: int):
-    return redirect(url_for("merchant.order", order_id=order_id))
+def _back(order_id: int, *, keep_code: bool = True):
+    """Back to the order page, with the code its QR code brought (?code=) until handover."""
+    code = _handover_typed(request.args.get("code"), False)["code"] if keep_code else ""
+    return redirect(url_for("merchant.order", order_id=order_id, code=code or None))
 
 
 def _refused(order_id: int, error: DomainError):
@@ -165,9 +209,23 @@ def collect(order_id: int):
         flash(_("Cette commande a déjà été remise au client : rien n'a été débité une "
                 "seconde fois."), "info")
     else:
-        flash(_("Commande remise au client. Montant débité : %(total)s.",
-                total=euros(order.confirmed_total_cents)), "success")
-    return _back(order_id)
+        flash(_handover_said(services.order_payment(order)), "success")
+    return _back(order_id, keep_code=False)
+
+
+def _handover_said(payment: services.OrderPayment) -> str:
+    """The handover's message, from the same reading as the page's payment panel."""
+    if payment.state == services.TAKEN:
+        return _("Commande remise au client. Montant débité : %(total)s.",
+                 total=euros(payment.taken_cents))
+    if payment.state == services.WAITING_BASKET:
+        return _("Commande remise au client. %(total)s seront débités quand les autres "
+                 "commandes du même panier seront terminées.", total=euros(payment.to_take_cents))
+    if payment.state == services.REFUSED:
+        return _("Commande remise au client, mais la banque a refusé le débit de %(total)s.",
+                 total=euros(payment.to_take_cents))
+    return _("Commande remise au client. Débit de %(total)s en cours.",
+             total=euros(payment.to_take_cents))
 
 
 @bp.post("/commandes/<int:order_id>/creneau")
@@ -247,4 +305,3 @@ def message(order_id: int):
 
 
 from app.merchant import catalogue  # noqa: E402,F401  the catalogue page; the product card price helper
-from app.merchant import settings  # noqa: E402,F401  the shop's settings page

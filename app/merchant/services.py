@@ -2,8 +2,9 @@
 
 Read-only: every change goes through app.orders.services.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+import hashlib
 from itertools import groupby
 
 import sqlalchemy as sa
@@ -12,12 +13,15 @@ from flask_babel import lazy_gettext as _l
 
 from app.errors import Invalid, NotFound
 from app.extensions import db
+from app.ledger.services import order_sale, order_voucher_paid
 from app.notify.conversation import (FROM_SHOPPER, SENT_TO_SHOPPER, SHOP_MESSAGE, NotTold,
                                      not_told)
 from app.orders import services as order_services
-from app.orders.models import (CANCELLED, COLLECTED, CONFIRMED, NEVER_PAID, ORDER_STATES,
-                               PLACED, READY, Order)
+from app.orders.models import (CANCELLED, COLLECTED, CONFIRMED, ENDED_STATES, NEVER_PAID,
+                               OPEN_STATES, ORDER_STATES, PLACED, READY, Order, OrderEvent)
 from app.orders.transitions import STATE_LABELS, can
+from app.payments.models import DONE, FAILED
+from app.payments.services import settlement_job
 from app.phone import display_phone
 from app.pickup.services import next_bookable_slots
 from app.templating import day_label, hhmm
@@ -107,10 +111,11 @@ class SlotGroup:
 class Queue:
     day: date
     status: str | None
-    slots: list[SlotGroup]
+    slots: list[SlotGroup]  # to do: placed, confirmed or ready
     to_handle: int         # placed orders of the day: lines still to check
     later_to_handle: int   # placed orders of the following days
     next_day_to_handle: date | None
+    done: list[SlotGroup] = field(default_factory=list)  # collected, cancelled, no-show
 
 
 def paid_orders_between(start: datetime, end: datetime) -> list[Order]:
@@ -132,10 +137,8 @@ def queue_entry(order: Order, not_told: NotTold | None = None) -> QueueEntry:
 def shop_queue(shop_id: int, day: date, status: str | None = None) -> Queue:
     orders = order_services.shop_queue(shop_id, status=status, day=day)
     untold = not_told([order.id for order in orders])  # one query for the whole queue
-    slots = []
-    for slot_start, group in groupby(orders, key=lambda order: order.slot_start):
-        entries = [queue_entry(order, untold.get(order.id)) for order in group]
-        slots.append(SlotGroup(slot_start, entries[0].order.slot_end, entries))
+    slots = _by_slot([o for o in orders if o.status in OPEN_STATES], untold)
+    done = _by_slot([o for o in orders if o.status not in OPEN_STATES], untold)
     start, end = day_bounds(day)
     placed = sa.select(sa.func.count(Order.id)).where(Order.shop_id == shop_id,
                                                       Order.status == PLACED)
@@ -147,7 +150,45 @@ def shop_queue(shop_id: int, day: date, status: str | None = None) -> Queue:
         .where(Order.shop_id == shop_id, Order.status == PLACED, Order.slot_start >= end))
     next_day = next_slot.astimezone(town_tz()).date() if next_slot else None
     return Queue(day=day, status=status, slots=slots, to_handle=to_handle,
-                 later_to_handle=later, next_day_to_handle=next_day)
+                 later_to_handle=later, next_day_to_handle=next_day, done=done)
+
+
+def _by_slot(orders: list[Order], untold: dict) -> list[SlotGroup]:
+    slots = []
+    for slot_start, group in groupby(orders, key=lambda order: order.slot_start):
+        entries = [queue_entry(order, untold.get(order.id)) for order in group]
+        slots.append(SlotGroup(slot_start, entries[0].order.slot_end, entries))
+    return slots
+
+
+@dataclass
+class QueueState:
+    """What the open queue page polls: a version that changes whenever the list it shows
+    could (an order paid, confirmed, collected, cancelled, moved), and the day's counts."""
+    version: str
+    to_do: int   # the day's orders placed, confirmed or ready
+    done: int    # the day's orders collected, cancelled or not collected
+
+
+def queue_state(shop_id: int, day: date, status: str | None = None) -> QueueState:
+    """Two small aggregate queries, cheap enough for every open tablet every few seconds.
+    Every change to an order writes an event row (append-only), so the count and the
+    latest id of the shop's events move with any change the page shows; a new paid order
+    writes its 'placed' event with its payment."""
+    paid = sa.and_(Order.shop_id == shop_id, Order.status.not_in(NEVER_PAID))
+    events, last = db.session.execute(
+        sa.select(sa.func.count(OrderEvent.id), sa.func.max(OrderEvent.id))
+        .join(Order, Order.id == OrderEvent.order_id).where(paid)).one()
+    start, end = day_bounds(day)
+    counts = dict(db.session.execute(
+        sa.select(Order.status, sa.func.count(Order.id))
+        .where(paid, Order.slot_start >= start, Order.slot_start < end)
+        .group_by(Order.status)).all())
+    to_do = sum(counts.get(state, 0) for state in OPEN_STATES)
+    done = sum(n for state, n in counts.items() if state not in OPEN_STATES)
+    seen = f"{day.isoformat()}|{status or ''}|{events}|{last or 0}|{sorted(counts.items())}"
+    return QueueState(version=hashlib.sha256(seen.encode()).hexdigest()[:20],
+                      to_do=to_do, done=done)
 
 
 MOVE_DAYS = 3  # days of slots offered to move an order to: this one and the next two
@@ -167,3 +208,53 @@ def shop_order(order_id: int, shop_id: int) -> Order:
     if order is None or order.shop_id != shop_id or order.status in NEVER_PAID:
         raise NotFound("Commande introuvable.")
     return order
+
+
+# Where the money of a collected order stands, as the order page and the handover's message
+# both say it (one reading, so the two cannot disagree).
+TAKEN = "taken"            # the sale is in the ledger: card captured (and vouchers spent)
+WAITING_BASKET = "basket"  # other orders of the same basket are still open: taken after them
+IN_PROGRESS = "pending"    # the capture is written, the provider has not answered yet
+REFUSED = "failed"         # the provider refused the capture for good: the town follows up
+
+
+@dataclass
+class OrderPayment:
+    """What is authorised, what will be taken at handover, what has been taken."""
+    authorised_cents: int        # the ordered total, held on the card (and vouchers) at payment
+    to_take_cents: int | None    # the confirmed total; None until the lines are checked
+    taken_cents: int             # recorded as sold: captured from the card plus vouchers spent
+    by_voucher_cents: int        # the part of taken_cents the town's vouchers paid
+    collected: bool
+    state: str | None            # for a collected order: TAKEN, WAITING_BASKET, IN_PROGRESS, REFUSED
+
+    @property
+    def by_card_cents(self) -> int:
+        return self.taken_cents - self.by_voucher_cents
+
+
+def order_payment(order: Order) -> OrderPayment:
+    confirmed = any(line.confirmed_quantity is not None for line in order.lines)
+    taken = order_sale(order.id)[0]
+    state = None
+    if order.status == COLLECTED:
+        if taken >= order.confirmed_total_cents:
+            state = TAKEN
+        else:
+            open_siblings = db.session.scalar(
+                sa.select(sa.func.count(Order.id)).where(
+                    Order.checkout_id == order.checkout_id, Order.id != order.id,
+                    Order.status.not_in(ENDED_STATES)))
+            job = settlement_job(order.checkout_id)
+            if open_siblings:
+                state = WAITING_BASKET
+            elif job is not None and job.status == FAILED:
+                state = REFUSED
+            elif job is not None and job.status == DONE:
+                state = TAKEN
+            else:
+                state = IN_PROGRESS
+    return OrderPayment(authorised_cents=order.total_cents,
+                        to_take_cents=order.confirmed_total_cents if confirmed else None,
+                        taken_cents=taken, by_voucher_cents=order_voucher_paid(order),
+                        collected=order.status == COLLECTED, state=state)
