@@ -9,3 +9,4 @@ from app.pickup.models import SlotSeats  # noqa: F401
 from app.shops.models import Closure, OpeningHours, Shop  # noqa: F401
 from app.vouchers.models import (Voucher, VoucherLookup, VoucherMovement,  # noqa: F401
                                  VoucherSale)
+from app.figures.models import DailyHourFigure, DailyShopFigure  # noqa: F401

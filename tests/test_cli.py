@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from app.accounts.models import User
 from app.catalog.models import Product
 from app.extensions import db
+from app.figures.services import RECENT_DAYS
 from app.orders.models import Checkout, Order
 from app.shops.models import Shop
 from app.shops.services import opening_hours_json
@@ -189,7 +190,8 @@ def test_jobs_run_once_prints_one_line_per_sweep(runner, app, clock, payments):
     assert result.output.splitlines() == [
         "release_expired_holds: 1", "mark_no_shows: 0", "settle_lapsing_authorizations: 0",
         "settle_payments: 0",
-        "send_due_reminders: 0", "flush_sms_outbox: 0"]
+        "send_due_reminders: 0", "flush_sms_outbox: 0",
+        f"refresh_daily_figures: {RECENT_DAYS}"]
     assert db.session.scalar(sa.select(Checkout.status)) == "expired"
     assert db.session.scalar(sa.select(Product.stock)) == 10
 
@@ -204,7 +206,7 @@ def test_jobs_run_once_without_at_runs_now(runner, app, clock, payments):
 
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0] == "release_expired_holds: 1"
-    assert len(result.output.splitlines()) == 6
+    assert len(result.output.splitlines()) == 7  # refresh_daily_figures (issue 13) included
 
 
 def test_jobs_run_once_with_a_bad_instant_is_a_usage_error(runner, app):

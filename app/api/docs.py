@@ -563,6 +563,50 @@ PATHS.update({
 })
 
 
+# --- The town manager's figures (app/api/figures.py, app/figures) -----------------------
+from app.figures.services import MAX_DAYS as _MAX_FIGURE_DAYS  # noqa: E402
+from app.orders.models import ORDER_STATES as _STATES  # noqa: E402
+
+MANAGER = "manager"
+_FIGURE_ROW = {
+    "orders": {**COUNT, "description": "Orders placed in the period, every state: the sum "
+                                       "of by_status."},
+    "by_status": _obj({state: COUNT for state in _STATES}, list(_STATES)),
+    "pickups": {**COUNT, "description": "Collected orders: visits to the shop."},
+    "no_shows": COUNT,
+    "revenue_cents": {**CENTS, "description": "Confirmed amount of the collected orders."}}
+_PERIOD_FIGURES = _obj({
+    "from": DAY, "to": {**DAY, "description": "Included."},
+    "totals": _obj(_FIGURE_ROW, list(_FIGURE_ROW)),
+    "evening_orders": {**COUNT, "description": "Placed 20:00-23:00 town time."},
+    "evening_share": {"type": "number", "nullable": True, "minimum": 0, "maximum": 100,
+                      "description": "Percent of the orders placed 20:00-23:00 town time; "
+                                     "null without orders."},
+    "hours": {"type": "array", "minItems": 7, "maxItems": 7, "description":
+              "Orders by weekday (0 = Monday) and hour of placement (town time).",
+              "items": {"type": "array", "minItems": 24, "maxItems": 24, "items": COUNT}},
+    "shops": {"type": "array", "items": _obj(
+        {"shop": {**TEXT, "description": "The shop's slug."}, "name": TEXT, **_FIGURE_ROW},
+        ["shop", "name", *_FIGURE_ROW])}},
+    ["from", "to", "totals", "evening_orders", "evening_share", "hours", "shops"])
+PATHS.update({
+    "/manager/figures": {"get": _op(
+        "The town's figures for a period, with the period of the same length just before",
+        {"200": _json(_obj({"current": _PERIOD_FIGURES, "previous": _PERIOD_FIGURES},
+                           ["current", "previous"]))},
+        tag=MANAGER, secured=True, errors=(422,), description=(
+            "For the town manager's token only (403 for a merchant's). Orders count on the "
+            "town day they were placed, in their current state, from daily aggregates the "
+            "jobs refresh (jobs run-once: refresh_daily_figures). Without `from`/`to`: the "
+            f"last 7 days up to today; at most {_MAX_FIGURE_DAYS} days (422 invalid_period, "
+            "also when "
+            "`to` is before `from`)."),
+        params=[_param("from", "query", DAY, f"{DAY['description']} Otherwise 422 "
+                       "invalid_date.", **EMPTY_IS_ABSENT),
+                _param("to", "query", DAY, f"{DAY['description']} Included. Otherwise 422 "
+                       "invalid_date.", **EMPTY_IS_ABSENT)])},
+})
+
 DOCUMENT = {
     "openapi": "3.0.3",
     "info": {"title": "Comptoir API", "version": "1",
@@ -580,6 +624,8 @@ DOCUMENT = {
     "tags": [{"name": SHOPPER, "description": "No account needed."},
              {"name": MERCHANT, "description": "Authorization: Bearer TOKEN; one shop only."},
              {"name": WEBHOOKS, "description": "Called by the payment and SMS providers."},
+             {"name": MANAGER, "description": "Authorization: Bearer TOKEN of the town "
+                                              "manager's account; the whole town."},
              {"name": META}],
     "paths": PATHS,
     "components": {"schemas": SCHEMAS, "securitySchemes": {

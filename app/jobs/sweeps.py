@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from app.database import for_update, retry_on_deadlock, unit_of_work
 from app.extensions import db
+from app.figures.services import refresh_daily_figures
 from app.notify import texts
 from app.notify.models import WITHDRAWN, SmsMessage, SmsOptOut
 from app.notify.providers import SmsProvider
@@ -195,6 +196,8 @@ def run_once(now: datetime, *, sms: SmsProvider, payments: PaymentProvider) -> l
         # takes the claim for stale and sends the same message again.
         ("flush_sms_outbox",
          lambda: flush_outbox(sms, now + timedelta(seconds=monotonic() - started))),
+        # The manager's figures: daily aggregates of the recent days, recomputed (idempotent).
+        ("refresh_daily_figures", lambda: refresh_daily_figures(now)),
     ]
     reports = []
     for name, sweep in sweeps:

@@ -1,11 +1,16 @@
 """The town manager's pages: every shop and the day's orders across the town; the SMS
 figures and the promotional campaigns."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from babel.dates import get_day_names
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from app import clock
 from app.accounts.access import staff_pages
 from app.errors import DomainError, Invalid
+from app.figures import charts
+from app.figures.services import (HOUR_COLUMNS, ORDER_STATES, SHOP_COLUMNS, change, compare,
+                                  hour_table, parse_period, presets, shop_table)
 from app.manager.forms import CampaignForm
 from app.manager.services import MAX_HOLDS_SHOWN, pending_holds, town_day
 from app.merchant.services import adjacent_days, parse_day
@@ -13,6 +18,7 @@ from app.notify.figures import sms_figures
 from app.notify.promotions import preview_campaign, queue_campaign, recipients_count
 from app.notify.timing import next_promo_moment
 from app.orders.transitions import STATE_LABELS
+from app.spreadsheet import csv_text
 from app.templating import MONTH_NAMES, when_label
 from app.timeutil import local_today
 
@@ -33,6 +39,53 @@ def dashboard():
     return render_template(
         "manager/dashboard.html", town=town_day(day), today=today, errors=errors,
         labels=STATE_LABELS, previous_day=previous_day, next_day=next_day), status
+
+
+def _weekdays() -> list[str]:
+    names = get_day_names("wide", locale=str(get_locale() or "fr"))
+    return [names[d] for d in range(7)]
+
+
+def _period():
+    """The period asked for (from/to), or the last 7 days with a message on bad input."""
+    try:
+        return parse_period(request.args.get("from"), request.args.get("to"), clock()), []
+    except Invalid as error:
+        return parse_period(None, None, clock()), [error.message]
+
+
+@bp.get("/chiffres")
+def figures():
+    """A period's figures, compared with the one before (from the daily aggregates)."""
+    period, errors = _period()
+    comparison = compare(period)
+    weekdays = _weekdays()
+    current = comparison.current
+    return render_template(
+        "manager/figures.html", c=comparison, period=period, errors=errors, states=ORDER_STATES,
+        labels=STATE_LABELS, change=change, weekdays=weekdays,
+        presets=presets(local_today(clock())),
+        heatmap=charts.heatmap(current.hours, weekdays),
+        bars=charts.bars([(row.name, row.orders) for row in current.shops])
+    ), 400 if errors else 200
+
+
+@bp.get("/chiffres.csv")
+def figures_csv():
+    """Every table of the page as CSV: table=shops (default) or hours."""
+    period, errors = _period()
+    if errors:
+        return Response("\n".join(errors), status=400, mimetype="text/plain")
+    if request.args.get("table") == "hours":
+        header = HOUR_COLUMNS
+        rows = hour_table(compare(period).current, _weekdays())
+        name = "heures"
+    else:
+        header, rows, name = SHOP_COLUMNS, shop_table(compare(period)), "boutiques"
+    body = csv_text(header, rows)
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition":
+            f'attachment; filename="chiffres-{name}-{period.start}-{period.end}.csv"'})
 
 
 @bp.get("/paniers")

@@ -29,8 +29,9 @@ class ShopRow:
 @dataclass
 class DayTotals:
     orders: int = 0
+    # Every state a paid order can be in: the total is always the sum of these.
     by_status: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
-        (PLACED, CONFIRMED, READY, COLLECTED), 0))
+        (PLACED, CONFIRMED, READY, COLLECTED, CANCELLED, NO_SHOW), 0))
     collected_cents: int = 0
 
 

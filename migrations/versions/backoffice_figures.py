@@ -16,8 +16,26 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    op.create_table('daily_shop_figures',
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('shop_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('orders', sa.Integer(), nullable=False),
+    sa.Column('amount_cents', sa.Integer(), nullable=False),
+    sa.CheckConstraint('orders >= 0', name=op.f('ck_daily_shop_figures_orders')),
+    sa.ForeignKeyConstraint(['shop_id'], ['shops.id'],
+                            name=op.f('fk_daily_shop_figures_shop_id_shops')),
+    sa.PrimaryKeyConstraint('day', 'shop_id', 'status', name=op.f('pk_daily_shop_figures'))
+    )
+    op.create_table('daily_hour_figures',
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('hour', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('orders', sa.Integer(), nullable=False),
+    sa.CheckConstraint('hour >= 0 AND hour <= 23', name=op.f('ck_daily_hour_figures_hour')),
+    sa.PrimaryKeyConstraint('day', 'hour', name=op.f('pk_daily_hour_figures'))
+    )
 
 
 def downgrade():
-    pass
+    op.drop_table('daily_hour_figures')
+    op.drop_table('daily_shop_figures')

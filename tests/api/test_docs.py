@@ -21,6 +21,7 @@ EXTENSIONS |= {"/merchant/orders/{id}/refunds"}  # issue 4: refunds
 EXTENSIONS |= {"/merchant/orders/{id}/slot"}  # issue 5: the shop moves an order's slot
 EXTENSIONS |= {"/merchant/orders/{id}/messages"}  # issue 5: the shop writes to its shopper
 EXTENSIONS |= {"/checkouts/{id}/payment"}  # issue 11: no GET opens a PaymentIntent
+EXTENSIONS |= {"/manager/figures"}  # issue 13: the town manager's figures
 EXTENSIONS |= {"/merchant/shop/hours", "/merchant/shop/closures",  # issue 13: settings
                "/merchant/shop/closures/{id}", "/merchant/shop/pickup"}
 

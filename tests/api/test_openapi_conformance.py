@@ -22,6 +22,7 @@ from twilio.request_validator import RequestValidator
 from app.api.docs import document
 from app.shops.services import plan_closure
 from tests.api.conftest import bearer
+from tests.factories import make_manager
 from tests.factories import (PASSWORD, checkout_payload, first_slot, make_merchant,
                              make_product, make_shop, place_order)
 from tests.openapi_check import OpenAPIChecker, validating_client
@@ -39,6 +40,7 @@ SEMANTIC = {
                                            "amount_cents"},  # not with lines
     "PATCH /merchant/products/{id}": {"promo_price_cents",  # below the price
                                       "expected_on_hand"},  # with on_hand
+    "GET /manager/figures": {"from", "to"},  # to not before from, at most MAX_DAYS apart
 }
 # A refusal may name the part of the field at fault: a voucher's code. Twilio's status
 # callback names MessageSid for either of its two fields (tests/notify relies on it).
@@ -167,6 +169,8 @@ BASE_REQUESTS = {  # one valid request per operation
                            today=date(2026, 11, 24)).id}),
     "PATCH /merchant/shop/pickup": lambda t: Request(headers=t.auth,
                                                      body={"seats_per_slot": 6}),
+    "GET /manager/figures": lambda t: Request(query={"from": "2026-11-18", "to": "2026-11-24"},
+                                              headers=bearer(make_manager())),
     "GET /manager/figures": lambda t: Request(query={"from": "2026-11-18", "to": "2026-11-24"},
                                               headers=bearer(make_manager())),
     "POST /webhooks/stripe": lambda t: Request(body={}),

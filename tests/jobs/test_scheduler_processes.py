@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
+from app.figures.services import RECENT_DAYS
 from app.notify.models import SmsMessage
 from app.orders import services as orders
 from app.orders.models import Order
@@ -26,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 RUN_AT = "2026-11-25T09:05:00+01:00"  # Wednesday: reminders for 10:00 are due
 SWEEPS = ("release_expired_holds", "mark_no_shows", "settle_lapsing_authorizations",
           "settle_payments", "send_due_reminders",
-          "flush_sms_outbox")
+          "flush_sms_outbox", "refresh_daily_figures")
 
 
 def phone(i: int) -> str:
@@ -54,7 +55,8 @@ def given_a_busy_town(clock, payments) -> dict[str, int]:
     assert queued == 10 * 2 + 60  # "placed" and "confirmed" for Monday, "placed" for the 60
     return {"release_expired_holds": 10, "mark_no_shows": 10,
             "settle_lapsing_authorizations": 0, "settle_payments": 10,
-            "send_due_reminders": 60, "flush_sms_outbox": queued + 10 + 60}
+            "send_due_reminders": 60, "flush_sms_outbox": queued + 10 + 60,
+            "refresh_daily_figures": 2 * RECENT_DAYS}  # each process recomputes the days
 
 
 def launch(database_url: str) -> subprocess.Popen:
