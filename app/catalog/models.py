@@ -24,6 +24,10 @@ class Product(db.Model):
         sa.CheckConstraint("promo_price_cents IS NULL OR promo_price_cents >= 0",
                            name="promo_price"),
         sa.Index("ix_products_shop_active", "shop_id", "active"),
+        # One product per barcode in a shop; an archived product leaves its barcode free.
+        sa.Index("ux_products_shop_ean", "shop_id", "ean", unique=True,
+                 sqlite_where=sa.text("archived_at IS NULL"),
+                 postgresql_where=sa.text("archived_at IS NULL")),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -33,6 +37,8 @@ class Product(db.Model):
     search_text: so.Mapped[str] = so.mapped_column(sa.String(600), default="", index=True)
     description: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     sku: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    # EAN-13, checksum checked (catalog/importer.py): the barcode a till's file knows it by.
+    ean: so.Mapped[str | None] = so.mapped_column(sa.String(13))
     # The shop's own shelf name ("Pains", "Fromages"): the search filters on it.
     category: so.Mapped[str] = so.mapped_column(sa.String(60), default="", server_default="",
                                                 index=True)
@@ -45,7 +51,11 @@ class Product(db.Model):
     on_hand: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
     # Units set aside for open orders (pending payment to ready): still on hand, not for sale.
     held: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    # Withdrawn from sale (false): out for a while, back with one tap.
     active: so.Mapped[bool] = so.mapped_column(default=True)
+    # Archived: gone from the shop's catalogue for good (withdrawn too); the row stays
+    # because past orders name it. Imports and the catalogue page no longer see it.
+    archived_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     # The most units of it one checkout may take (the shop's setting): nobody empties the
     # shelf with one basket.
     max_per_order: so.Mapped[int] = so.mapped_column(default=DEFAULT_MAX_PER_ORDER,

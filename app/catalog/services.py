@@ -119,7 +119,7 @@ def update_product(shop_id: int, product_id: int, changes: dict,
 
 def _edit(shop_id: int, product_id: int, changes: dict, now: datetime | None) -> Product:
     product = db.session.get(Product, product_id)
-    if product is None or product.shop_id != shop_id:
+    if product is None or product.shop_id != shop_id or product.archived_at is not None:
         raise NotFound(_("Produit introuvable."), field="id")
     for key in changes:
         if key not in EDITABLE:
@@ -189,9 +189,44 @@ def _promotion(product: Product, changes: dict, now: datetime):
     return price, starts_at, ends_at
 
 
+def create_product(shop_id: int, fields: dict) -> Product:
+    """A new product from what the shop typed (the add page, the API): the same rules for
+    each value as a catalogue file's cells. A sku or an EAN already on one of the shop's
+    products is refused (409) on its field."""
+    from app.catalog.importer import product_fields  # the file's rules, cell by cell
+    row = product_fields(fields)
+    with unit_of_work():
+        for key in ("sku", "ean"):
+            if row[key] is not None and db.session.scalar(sa.select(Product.id).where(
+                    Product.shop_id == shop_id, getattr(Product, key) == row[key],
+                    Product.archived_at.is_(None)).limit(1)) is not None:
+                raise Conflict(_("Un autre produit de la boutique a déjà ce code."),
+                               field=key, code="duplicate")
+        product = Product(shop_id=shop_id, search_text=search_text_for(row["name"],
+                                                                       row["description"]),
+                          **row)
+        db.session.add(product)
+    return product
+
+
+def archive_product(shop_id: int, product_id: int, now: datetime) -> Product:
+    """The product leaves the shop's catalogue for good: withdrawn from sale and no longer
+    listed to the shop, found by imports or editable; its row stays for the orders that
+    name it. Units already held stay held: those orders go on. Archiving twice is once."""
+    with unit_of_work():
+        product = db.session.get(Product, product_id)
+        if product is None or product.shop_id != shop_id:
+            raise NotFound(_("Produit introuvable."), field="id")
+        if product.archived_at is None:
+            product.archived_at, product.active = now, False
+    return product
+
+
 def shop_catalogue(shop_id: int) -> list[Product]:
-    """Every product of a shop, withdrawn ones included: what the merchant manages."""
-    return list(db.session.scalars(sa.select(Product).where(Product.shop_id == shop_id)
+    """Every product of a shop, withdrawn ones included, archived ones not: what the
+    merchant manages."""
+    return list(db.session.scalars(sa.select(Product).where(Product.shop_id == shop_id,
+                                                            Product.archived_at.is_(None))
                                    .order_by(Product.name, Product.id)))
 
 
@@ -199,7 +234,7 @@ def shop_catalogue_page(shop_id: int, *, q: str = "", page: int = 1,
                         page_size: int = MERCHANT_PAGE_SIZE) -> ProductPage:
     """One page of a shop's catalogue for its merchant, withdrawn products included;
     every word of q must appear in the product's name or description."""
-    query = sa.select(Product).where(Product.shop_id == shop_id)
+    query = sa.select(Product).where(Product.shop_id == shop_id, Product.archived_at.is_(None))
     for word in fold(q).split()[:8]:
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(Product.search_text.like(f"%{escaped}%", escape="\\"))

@@ -143,3 +143,6 @@ def _back(anchor: str | None = None) -> str:
     q, page = _query()
     return url_for("merchant.catalogue", q=q or None, page=page if page > 1 else None,
                    _anchor=anchor)
+
+
+from app.merchant import imports  # noqa: E402,F401  the import, add and archive pages

@@ -5,7 +5,7 @@ them, so each change is seen at once.
 Registers on the merchant blueprint (and its access guard) when imported; the changes go
 through the same services as the JSON API (app/shops/services.py)."""
 from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
 from app import clock
@@ -13,14 +13,37 @@ from app.errors import DomainError
 from app.extensions import db
 from app.merchant.routes import bp
 from app.merchant.settings_forms import (PERIODS_ON_PAGE, ClosureForm, PickupForm,
-                                         ProfileForm, hours_field_name, hours_form,
-                                         hours_week)
+                                         hours_field_name, hours_form, hours_week,
+                                         profile_form)
 from app.pickup.services import next_bookable_slots
 from app.shops import services
+from app.shops.holidays import HOLIDAY_CODES, holiday_names
+from app.templating import page_day_label
 from app.shops.services import PICKUP_BOUNDS, WEEKDAYS
 from app.timeutil import local_today
 
 PREVIEW_DAYS = 3
+
+
+def _holidays(today) -> list[tuple[str, str]]:
+    """Each public holiday with its name and next date, in the page's language."""
+    language = "en_US" if str(get_locale() or "fr").startswith("en") else "fr"
+    coming = {}
+    for year in (today.year + 1, today.year):  # this year's date wins when still to come
+        for code, (day, name) in holiday_names(year, language).items():
+            if day >= today or code not in coming:
+                coming[code] = (day, name)
+    return [(code, f"{coming[code][1]} ({page_day_label(coming[code][0])})")
+            for code in HOLIDAY_CODES]
+
+
+def _profile_form(shop, **kwargs):
+    form = profile_form(_holidays(local_today(clock())), **kwargs)
+    if kwargs.get("formdata", True) is None:
+        form.kind.data = shop.kind
+        form.description.data = shop.description
+        form.holidays_open.data = [c for c in (shop.holiday_openings or "").split(",") if c]
+    return form
 
 
 def _hours_field(service_field: str | None) -> str | None:
@@ -44,7 +67,7 @@ def _render(*, hours=None, pickup=None, closure=None, profile=None, status=200):
         hours_form=hours or hours_form(shop, formdata=None),
         pickup_form=pickup or PickupForm(obj=shop, formdata=None),
         closure_form=closure or ClosureForm(formdata=None),
-        profile_form=profile or ProfileForm(obj=shop, formdata=None),
+        profile_form=profile or _profile_form(shop, formdata=None),
         closures=services.upcoming_closures(shop.id, local_today(now)),
         days=WEEKDAYS, periods=range(PERIODS_ON_PAGE),
         field_name=hours_field_name, bounds=PICKUP_BOUNDS,
@@ -122,11 +145,13 @@ def settings_remove_closure(closure_id: int):
 
 @bp.post("/reglages/profil")
 def settings_profile():
-    form = ProfileForm()
+    form = _profile_form(current_user.shop)
     if not form.validate():
         return _render(profile=form, status=422)
     try:
-        services.update_profile(current_user.shop_id, description=form.description.data or "")
+        services.update_profile(current_user.shop_id, description=form.description.data or "",
+                                kind=form.kind.data or "",
+                                holiday_openings=form.holidays_open.data or [])
     except DomainError as error:
         return _refused(form, error.field, error, "profile")
     flash(_("Présentation enregistrée."), "success")

@@ -2,11 +2,13 @@
 (app/shops/services.py), which checks them again: the page says them on each field."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (DateField, IntegerField, SelectField, SelectMultipleField, StringField,
+                     TextAreaField)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.shops.services import (MAX_CLOSURE_REASON, MAX_DESCRIPTION, PICKUP_BOUNDS,
-                                SLOT_LENGTHS, WEEKDAYS)
+                                SHOP_KINDS, SLOT_LENGTHS, WEEKDAYS)
 
 PERIODS_ON_PAGE = 2  # a morning and an afternoon: a lunch break between them
 
@@ -82,8 +84,35 @@ class ClosureForm(FlaskForm):
         render_kw={"maxlength": MAX_CLOSURE_REASON, "data-testid": "closure-reason"})
 
 
-class ProfileForm(FlaskForm):
-    description = TextAreaField(_l("Présentation de la boutique"), validators=[
+KIND_LABELS = {"boulangerie": _l("Boulangerie, pâtisserie"), "boucherie": _l("Boucherie, charcuterie"),
+               "fromagerie": _l("Fromagerie, crèmerie"), "epicerie": _l("Épicerie"),
+               "primeur": _l("Fruits et légumes"), "poissonnerie": _l("Poissonnerie"),
+               "caviste": _l("Cave à vins"), "fleuriste": _l("Fleuriste"),
+               "librairie": _l("Librairie, papeterie"), "autre": _l("Autre commerce")}
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def profile_form(holidays: list[tuple[str, str]], **kwargs) -> FlaskForm:
+    """The presentation, the kind of shop, and the public holidays (code, label) it opens
+    on; the service checks the codes again."""
+
+    class ProfileForm(FlaskForm):
+        kind = SelectField(_l("Genre de boutique"), choices=[("", _l("— à préciser —"))] + [
+            (code, KIND_LABELS[code]) for code in SHOP_KINDS], render_kw={"data-testid": "kind"})
+        holidays_open = MultiCheckboxField(_l("Jours fériés où la boutique ouvre"),
+                                           choices=holidays,
+                                           render_kw={"data-testid": "holidays-open"})
+        description = _description()
+
+    return ProfileForm(**kwargs)
+
+
+def _description():
+    return TextAreaField(_l("Présentation de la boutique"), validators=[
         Length(max=MAX_DESCRIPTION, message=_l("%(most)s caractères au plus.",
                                                most=MAX_DESCRIPTION))],
         render_kw={"rows": 4, "maxlength": MAX_DESCRIPTION, "data-testid": "description"})

@@ -11,6 +11,7 @@ from app.database import built_once, dialect_insert
 from app.errors import Conflict, Invalid
 from app.extensions import db
 from app.pickup.models import SlotSeats
+from app.shops.holidays import holiday_code, opens_on
 from app.shops.models import Closure, OpeningHours, Shop
 from app.timeutil import local, local_today, town_tz
 
@@ -24,12 +25,21 @@ class Slot:
     remaining: int
 
 
+def closed_on(shop: Shop, day: date) -> bool:
+    """No slot that day: an exceptional closure, or a French public holiday the shop has
+    not said it opens on."""
+    if any(c.start_date <= day <= c.end_date for c in shop.closures):
+        return True
+    holiday = holiday_code(day)
+    return holiday is not None and not opens_on(shop, holiday)
+
+
 def _day_slots(shop: Shop, day: date) -> list[tuple[datetime, datetime]]:
     """Every slot of a day by the opening hours, as UTC (start, end). Opening and closing
     are read on the town's wall clock (09:00 stays 09:00 on the days the clocks change);
     the slots in between are stepped in UTC, so a shop open through the night of a change
     gets no duplicate slot in spring and no 75-minute slot in autumn."""
-    if any(c.start_date <= day <= c.end_date for c in shop.closures):
+    if closed_on(shop, day):
         return []
     tz = town_tz()
     step = timedelta(minutes=shop.slot_minutes)
@@ -146,7 +156,7 @@ def _slot_at(shop, start: datetime) -> tuple[datetime, datetime] | None:
     """The slot of the shop's grid that starts exactly at `start`, if there is one:
     the same grid as _day_slots, checked without listing the whole day."""
     day = local(start).date()
-    if any(c.start_date <= day <= c.end_date for c in shop.closures):
+    if closed_on(shop, day):
         return None
     tz, step = town_tz(), timedelta(minutes=shop.slot_minutes)
     for hours in shop.hours:

@@ -28,6 +28,12 @@ class Shop(db.Model):
     address: so.Mapped[str] = so.mapped_column(sa.String(250), default="")
     phone: so.Mapped[str] = so.mapped_column(sa.String(20), default="")
     description: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    # What the shop is, a code of app.shops.services.SHOP_KINDS ("" until the shop says).
+    kind: so.Mapped[str] = so.mapped_column(sa.String(30), default="", server_default="")
+    # The French public holidays the shop opens on, as codes of app.shops.holidays,
+    # comma-separated; on any other holiday no slot is offered.
+    holiday_openings: so.Mapped[str] = so.mapped_column(sa.String(300), default="",
+                                                        server_default="")
     active: so.Mapped[bool] = so.mapped_column(default=True)
     # Pickup settings: a slot lasts slot_minutes and takes seats_per_slot orders; the shop
     # needs prep_minutes between an order and its slot; a checkout holds stock hold_minutes.

@@ -9,6 +9,7 @@ from app.database import unit_of_work
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.phone import normalize_phone
+from app.shops.holidays import HOLIDAY_CODES
 from app.shops.models import Closure, OpeningHours, Shop
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -80,6 +81,9 @@ PICKUP_BOUNDS = {
 }
 PICKUP_FIELDS = ("slot_minutes", *PICKUP_BOUNDS)
 MAX_DESCRIPTION = 2000
+# What a shop may say it is; the pages put each code into words.
+SHOP_KINDS = ("boulangerie", "boucherie", "fromagerie", "epicerie", "primeur",
+              "poissonnerie", "caviste", "fleuriste", "librairie", "autre")
 MAX_CLOSURE_REASON = 200
 CLOSURE_HORIZON_DAYS = 730  # a closure is planned at most two years ahead
 
@@ -177,14 +181,26 @@ def update_pickup_settings(shop_id: int, changes: dict) -> Shop:
     return shop
 
 
-def update_profile(shop_id: int, *, description: str) -> Shop:
+def update_profile(shop_id: int, *, description: str, kind: str | None = None,
+                   holiday_openings: list[str] | None = None) -> Shop:
+    """The shop's presentation, its kind, and the public holidays it opens on (None: left
+    as they are)."""
     description = (description or "").strip()
     if len(description) > MAX_DESCRIPTION:
         raise Invalid(_("%(most)s caractères au plus.", most=MAX_DESCRIPTION),
                       field="description", code="too_long")
+    if kind is not None and kind not in ("", *SHOP_KINDS):
+        raise Invalid(_("Choisissez un genre de boutique de la liste."), field="kind")
+    unknown = set(holiday_openings or ()) - set(HOLIDAY_CODES)
+    if unknown:
+        raise Invalid(_("Jour férié inconnu."), field="holiday_openings")
     with unit_of_work():
         shop = db.session.get(Shop, shop_id)
         shop.description = description
+        if kind is not None:
+            shop.kind = kind
+        if holiday_openings is not None:
+            shop.holiday_openings = ",".join(c for c in HOLIDAY_CODES if c in holiday_openings)
     return shop
 
 

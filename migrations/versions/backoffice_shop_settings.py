@@ -16,8 +16,14 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    with op.batch_alter_table('shops') as batch:
+        batch.add_column(sa.Column('kind', sa.String(length=30), server_default='',
+                                   nullable=False))
+        batch.add_column(sa.Column('holiday_openings', sa.String(length=300), server_default='',
+                                   nullable=False))
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('shops') as batch:
+        batch.drop_column('holiday_openings')
+        batch.drop_column('kind')

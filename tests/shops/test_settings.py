@@ -123,3 +123,29 @@ def test_profile_description(app):
         update_profile(shop.id, description="x" * 2001)
     assert refused.value.field == "description"
     assert shop.description == "Pain au levain depuis 1950."
+
+
+def test_a_public_holiday_is_closed_unless_the_shop_opens_on_it(app, clock):
+    # Christmas 2026 is a Friday; the shop opens Monday to Saturday
+    clock.set("2026-12-22T09:00:00+01:00")
+    shop = make_shop()
+    christmas = date(2026, 12, 25)
+    assert bookable_slots(shop, christmas, clock.now) == []
+    assert bookable_slots(shop, date(2026, 12, 24), clock.now)
+
+    update_profile(shop.id, description="", holiday_openings=["christmas_day"])
+
+    assert starts(shop, christmas, clock.now)[0] == "09:00"
+    with pytest.raises(Invalid) as refused:
+        update_profile(shop.id, description="", holiday_openings=["noel"])
+    assert refused.value.field == "holiday_openings"
+    assert shop.holiday_openings == "christmas_day"
+
+
+def test_the_kind_of_shop_is_one_of_the_list(app):
+    shop = make_shop()
+    update_profile(shop.id, description="", kind="fromagerie")
+    assert shop.kind == "fromagerie"
+    with pytest.raises(Invalid) as refused:
+        update_profile(shop.id, description="", kind="<b>")
+    assert refused.value.field == "kind"

@@ -126,10 +126,10 @@ def test_a_closure_in_the_past_is_refused_on_its_field(client, clock):
 def test_the_presentation_is_saved(client):
     shop = _bakery(client)
     token = csrf_token(page(client, URL))
-    client.post(f"{URL}/profil", data={"csrf_token": token,
+    client.post(f"{URL}/profil", data={"csrf_token": token, "kind": "",
                                        "description": "Pain au levain."})
     assert shop.description == "Pain au levain."
-    answer = client.post(f"{URL}/profil", data={"csrf_token": token,
+    answer = client.post(f"{URL}/profil", data={"csrf_token": token, "kind": "",
                                                 "description": "x" * 2001})
     assert answer.status_code == 422
     assert shop.description == "Pain au levain."
@@ -137,3 +137,21 @@ def test_the_presentation_is_saved(client):
 
 def test_the_page_needs_a_merchant(client):
     assert client.get(URL).status_code == 302
+
+
+def test_the_kind_and_the_holidays_the_shop_opens_on(client, clock):
+    shop = _bakery(client)
+    html = page(client, URL)
+    assert "Noël (vendredi 25 décembre)" in html
+    client.post(f"{URL}/profil", data={"csrf_token": csrf_token(html), "kind": "boulangerie",
+                                       "description": "", "holidays_open": ["christmas_day",
+                                                                            "easter_monday"]})
+    assert shop.kind == "boulangerie"
+    assert shop.holiday_openings == "easter_monday,christmas_day"
+    html = page(client, URL)
+    assert re.search(r'value="christmas_day"[^>]*checked|checked[^>]*value="christmas_day"',
+                     html)
+    refused = client.post(f"{URL}/profil", data={"csrf_token": csrf_token(html),
+                                                  "kind": "garage", "description": ""})
+    assert refused.status_code == 422
+    assert shop.kind == "boulangerie"
