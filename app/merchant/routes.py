@@ -305,3 +305,4 @@ def message(order_id: int):
 
 
 from app.merchant import catalogue  # noqa: E402,F401  the catalogue page; the product card price helper
+from app.merchant import settings  # noqa: E402,F401  the shop's settings page
