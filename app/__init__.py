@@ -55,7 +55,10 @@ def create_app(config: type | dict | None = None) -> Flask:
     app.register_blueprint(web_routes.bp)
     app.register_blueprint(accounts_routes.bp)
     app.register_blueprint(merchant_routes.bp)
+    from app.manager import shops as _manager_shops  # noqa: F401  onboarding pages on bp
     app.register_blueprint(manager_routes.bp)
+    from app.accounts import invitation_page
+    app.register_blueprint(invitation_page.bp)
     from app.ledger import routes as ledger_routes
     app.register_blueprint(ledger_routes.bp)
     app.register_blueprint(voucher_routes.bp)

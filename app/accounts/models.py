@@ -65,3 +65,22 @@ class FailedLogin(db.Model):
     ip: so.Mapped[str] = so.mapped_column(sa.String(45))
     at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
     via: so.Mapped[str] = so.mapped_column(sa.String(3))  # "web" (/connexion) or "api"
+
+
+class ShopInvitation(db.Model):
+    """A one-time link by which a shop's merchant sets a password (app/accounts/invitations.py).
+    Only the token's SHA-256 is kept: the link itself is shown once to the manager."""
+
+    __tablename__ = "shop_invitations"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    shop_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("shops.id"), index=True)
+    email: so.Mapped[str] = so.mapped_column(sa.String(254))
+    token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    expires_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    # Set when the merchant used it, or when a newer invitation for the shop replaced it.
+    used_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    revoked_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+
+    shop: so.Mapped[Shop] = so.relationship()

@@ -34,7 +34,11 @@ class Shop(db.Model):
     # comma-separated; on any other holiday no slot is offered.
     holiday_openings: so.Mapped[str] = so.mapped_column(sa.String(300), default="",
                                                         server_default="")
+    # Published: shoppers see the shop (pages, search, API) and may order from it. A shop
+    # the town's manager creates starts unpublished, while its merchant sets it up.
     active: so.Mapped[bool] = so.mapped_column(default=True)
+    # The shop's SIRET (14 digits, checked with python-stdnum), given by the town at onboarding.
+    siret: so.Mapped[str | None] = so.mapped_column(sa.String(14))
     # Pickup settings: a slot lasts slot_minutes and takes seats_per_slot orders; the shop
     # needs prep_minutes between an order and its slot; a checkout holds stock hold_minutes.
     slot_minutes: so.Mapped[int] = so.mapped_column(default=15)

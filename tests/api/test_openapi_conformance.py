@@ -40,6 +40,8 @@ SEMANTIC = {
                                            "amount_cents"},  # not with lines
     "PATCH /merchant/products/{id}": {"promo_price_cents",  # below the price
                                       "expected_on_hand"},  # with on_hand
+    "POST /manager/shops": {"siret", "iban"},  # check digits
+    "POST /manager/shops/{slug}/invitation": {"email"},  # an address no account has
     "GET /manager/figures": {"from", "to"},  # to not before from, at most MAX_DAYS apart
 }
 # A refusal may name the part of the field at fault: a voucher's code. Twilio's status
@@ -179,6 +181,16 @@ BASE_REQUESTS = {  # one valid request per operation
     "POST /webhooks/twilio/inbound": lambda t: Request(
         form={"From": "+33612345678", "Body": "STOP"}),
     "GET /openapi.json": lambda t: Request(),
+    "GET /manager/shops": lambda t: Request(headers=bearer(make_manager())),
+    "POST /manager/shops": lambda t: Request(headers=bearer(make_manager()), body={
+        "slug": "fromagerie", "name": "Fromagerie Lenoir", "siret": "73282932000074"}),
+    "POST /manager/shops/{slug}/invitation": lambda t: Request(
+        path={"slug": t.shop.slug}, headers=bearer(make_manager()),
+        body={"email": "claire@example.fr"}),
+    "POST /manager/shops/{slug}/publish": lambda t: Request(
+        path={"slug": t.shop.slug}, headers=bearer(make_manager())),
+    "POST /manager/shops/{slug}/unpublish": lambda t: Request(
+        path={"slug": t.shop.slug}, headers=bearer(make_manager())),
 }
 
 
