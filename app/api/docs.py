@@ -395,6 +395,25 @@ PATHS = {
                        "Otherwise 422.", **EMPTY_IS_ABSENT),
                 _param("date", "query", DAY, f"{DAY['description']} Otherwise 422 "
                        "invalid_date.", **EMPTY_IS_ABSENT)])},
+    "/merchant/orders/state": {"get": _op(
+        "The queue's version and the day's counts, to poll cheaply", {
+            "200": _json(_obj({
+                "version": {"type": "string", "description":
+                            "Changes whenever the shop's queue does (an order paid, "
+                            "confirmed, ready, collected, cancelled or moved); also the "
+                            "ETag."},
+                "to_do": {**INT, "minimum": 0, "description":
+                          "The day's orders placed, confirmed or ready."},
+                "done": {**INT, "minimum": 0, "description":
+                         "The day's orders collected, cancelled or not collected."},
+                "date": DAY}, ["version", "to_do", "done", "date"])),
+            "304": {"description": "Nothing changed since the ETag sent in If-None-Match."}},
+        tag=MERCHANT, secured=True, description=(
+            "Poll this every 10 s or so, sending the last answer's ETag in If-None-Match "
+            "(304 while it still holds), and read GET /merchant/orders again only when "
+            "`version` moved. Never cached (Cache-Control: no-store)."),
+        params=[_param("date", "query", DAY, f"{DAY['description']} Today when absent; "
+                       "otherwise 422 invalid_date.", **EMPTY_IS_ABSENT)])},
     "/merchant/orders/{id}/confirm": _merchant_action(
         "Confirmed quantity per line (0..ordered; a line left out keeps its quantity); "
         "all zero cancels",

@@ -13,9 +13,11 @@ from app.api.inputs import ID, date_arg, json_object, optional_json_object, text
 from app.api.serializers import merchant_order_json, merchant_product_json
 from app.catalog.services import shop_catalogue, update_product
 from app.errors import Invalid, Malformed, Unauthorized
+from app.merchant.services import queue_state
 from app.notify.conversation import not_told
 from app.orders import services as orders
 from app.orders.requests import parse_slot_move
+from app.timeutil import local_today
 
 
 @bp.post("/auth/token")
@@ -51,6 +53,19 @@ def merchant_orders():
     untold = not_told([order.id for order in queue])  # one query for the whole queue
     return jsonify([{**merchant_order_json(order), "sms_not_delivered": order.id in untold}
                     for order in queue])
+
+
+@bp.get("/merchant/orders/state")
+def merchant_queue_state():
+    """The queue's version and the day's counts, cheap to poll: 304 while nothing changed."""
+    shop_id = _merchant().shop_id
+    day = date_arg("date") or local_today(clock())
+    live = queue_state(shop_id, day)
+    response = jsonify(version=live.version, to_do=live.to_do, done=live.done,
+                       date=day.isoformat())
+    response.set_etag(live.version)
+    response.headers["Cache-Control"] = "no-store"
+    return response.make_conditional(request)
 
 
 @bp.post(f"/merchant/orders/<{ID}:order_id>/confirm")

@@ -22,6 +22,7 @@ EXTENSIONS |= {"/merchant/orders/{id}/slot"}  # issue 5: the shop moves an order
 EXTENSIONS |= {"/merchant/orders/{id}/messages"}  # issue 5: the shop writes to its shopper
 EXTENSIONS |= {"/checkouts/{id}/payment"}  # issue 11: no GET opens a PaymentIntent
 EXTENSIONS |= {"/manager/figures"}  # issue 13: the town manager's figures
+EXTENSIONS |= {"/merchant/orders/state"}  # issue 13: the live queue's poll
 EXTENSIONS |= {"/manager/shops", "/manager/shops/{slug}/invitation",  # issue 13: onboarding
                "/manager/shops/{slug}/publish", "/manager/shops/{slug}/unpublish"}
 EXTENSIONS |= {"/merchant/shop/hours", "/merchant/shop/closures",  # issue 13: settings

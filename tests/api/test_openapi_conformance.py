@@ -140,6 +140,8 @@ BASE_REQUESTS = {  # one valid request per operation
                                                 "password": PASSWORD}),
     "GET /merchant/orders": lambda t: Request(query={"status": "placed",
                                                      "date": "2026-11-24"}, headers=t.auth),
+    "GET /merchant/orders/state": lambda t: Request(query={"date": "2026-11-24"},
+                                                    headers=t.auth),
     "POST /merchant/orders/{id}/confirm": lambda t: t.on_placed(
         body={"lines": [{"id": t.placed.lines[0].id, "quantity": 1}]}),
     "POST /merchant/orders/{id}/ready": lambda t: t.on_placed(),
