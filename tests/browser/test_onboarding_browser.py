@@ -1,0 +1,60 @@
+"""Onboarding on a 390x844 phone: the manager creates a shop (a wrong SIRET first, said on its
+field), invites its merchant and copies the link; the merchant opens it, chooses a password
+and lands on the shop's queue. axe-core finds nothing on any of these pages."""
+from axe_playwright_python.sync_playwright import Axe
+
+from app.extensions import db
+from tests.browser.conftest import phone_page, screenshot
+from tests.browser.test_accessibility import WCAG_AA, _report
+from tests.factories import PASSWORD, make_manager
+
+
+def _axe(page, name: str) -> list:
+    result = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA},
+                                      "resultTypes": ["violations"]})
+    return [_report(name, v) for v in result.response["violations"]]
+
+
+def test_the_manager_invites_and_the_merchant_lands_on_the_queue(app, live_server, chromium):
+    make_manager()
+    db.session.commit()
+    problems = []
+
+    with phone_page(chromium) as manager:
+        manager.goto(live_server + "/connexion")
+        manager.get_by_test_id("login-email").fill("manager@example.fr")
+        manager.get_by_test_id("login-password").fill(PASSWORD)
+        manager.get_by_test_id("login-submit").click()
+        manager.goto(live_server + "/gestion/boutiques")
+        problems += _axe(manager, "shops")
+        manager.get_by_test_id("new-shop").click()
+        manager.get_by_label("Nom de la boutique").fill("Fromagerie <Lenoir>")
+        manager.get_by_label("Identifiant dans l'adresse").fill("fromagerie-lenoir")
+        manager.get_by_label("SIRET").fill("732 829 320 00075")
+        manager.get_by_test_id("shop-submit").click()
+        assert "SIRET invalide" in manager.locator("#siret-error").inner_text()
+        problems += _axe(manager, "new shop, wrong SIRET")
+        manager.get_by_label("SIRET").fill("732 829 320 00074")
+        manager.get_by_test_id("shop-submit").click()
+        assert manager.get_by_role("heading", level=1).inner_text() == "Fromagerie <Lenoir>"
+        manager.get_by_label("E-mail du commerçant").fill("claire@example.fr")
+        manager.get_by_test_id("invite").click()
+        link = manager.get_by_test_id("invitation-link").input_value()
+        assert link.startswith(live_server + "/invitation/")
+        assert manager.evaluate("document.documentElement.scrollWidth") <= 390
+        screenshot(manager, "onboarding-invitation-390")
+        problems += _axe(manager, "shop with its invitation link")
+
+    with phone_page(chromium) as merchant:
+        merchant.goto(link)
+        problems += _axe(merchant, "invitation")
+        merchant.get_by_test_id("invitation-password").fill("un-mot-de-passe")
+        merchant.get_by_test_id("invitation-confirm").fill("un-mot-de-passe")
+        merchant.get_by_test_id("invitation-submit").click()
+        merchant.wait_for_url(live_server + "/marchand")
+        screenshot(merchant, "onboarding-queue-390")
+        problems += _axe(merchant, "the new merchant's queue")
+        merchant.goto(link)
+        assert "déjà servi" in merchant.get_by_test_id("invitation-problem").inner_text()
+
+    assert problems == []
