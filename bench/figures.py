@@ -1,0 +1,215 @@
+"""A year of a 250-shop town in the manager's figures: how long the page and its service
+take, read from the daily aggregates, against a direct SQL sum of the same figures over the
+raw orders.
+
+    python bench/figures.py [--db sqlite|postgresql] [--shops 250] [--orders 3] [--rounds 5]
+
+Builds a throw-away database (as bench/checkout.py does) and inserts, by fast direct
+inserts, a year of orders up to Tue 2026-11-24: per shop and day `--orders` orders placed
+at random hours (more in the evening), in every state (mostly collected, with their
+confirmed lines). Then:
+
+  1. runs the sweep refresh_daily_figures over the 365 days (what the jobs keep up to date
+     a few recent days at a time) and times it;
+  2. times, `--rounds` times each (median): compare() for the year (the service: the year
+     and the year before), GET /gestion/chiffres for the year (the page, signed in as the
+     manager), and a direct SQL sum of the same figures over the raw orders (per shop and
+     state: count and collected amount; per weekday and hour of placement), for the same
+     two periods;
+  3. checks that the service and the direct sum agree, and prints the three timings and
+     the ratios (target: the page under 500 ms).
+"""
+import argparse
+import logging
+import random
+import secrets
+import statistics
+import sys
+import time
+from datetime import date, datetime, time as dtime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.checkout import temporary_database  # noqa: E402
+
+NOW = datetime(2026, 11, 24, 7, 0, tzinfo=timezone.utc)  # a Tuesday, 08:00 in Paris
+TZ = ZoneInfo("Europe/Paris")
+PASSWORD = "bench-pass-12345"
+STATES_WEIGHTS = {"collected": 70, "cancelled": 8, "no_show": 5, "expired": 7, "placed": 3,
+                  "confirmed": 3, "ready": 2, "pending_payment": 2}
+HOURS = list(range(7, 23))
+HOUR_WEIGHTS = [2, 4, 6, 6, 7, 5, 4, 4, 5, 6, 7, 6, 5, 6, 5, 3]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--shops", type=int, default=250)
+    parser.add_argument("--orders", type=int, default=3, help="orders per shop and day")
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    with temporary_database(args.db) as uri:
+        run(uri, args)
+
+
+def run(uri: str, args) -> None:
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from app.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "TESTING": True,
+                      "SECRET_KEY": secrets.token_hex(32), "WTF_CSRF_ENABLED": False})
+    app.extensions["comptoir.clock"] = lambda: NOW
+    logging.disable(logging.INFO)
+    with app.app_context():
+        upgrade(revision="heads")
+        started = time.perf_counter()
+        orders = build_year(args.shops, args.orders)
+        build = time.perf_counter() - started
+        from app.figures.services import refresh_daily_figures
+        started = time.perf_counter()
+        refresh_daily_figures(NOW, days=365)
+        sweep = time.perf_counter() - started
+        report(app, args, orders, build, sweep)
+        db.session.remove()
+        db.engine.dispose()
+
+
+def build_year(shop_count: int, per_day: int) -> int:
+    import sqlalchemy as sa
+
+    from app.accounts.services import create_user
+    from app.catalog.models import Product
+    from app.database import unit_of_work
+    from app.extensions import db
+    from app.orders.models import Checkout, Customer, Order, OrderLine
+    from app.shops.models import Shop
+
+    create_user(email="gestion@bench.fr", password=PASSWORD, role="manager")
+    with unit_of_work():
+        db.session.execute(sa.insert(Shop), [
+            {"slug": f"boutique-{i}", "name": f"Boutique {i:03d}", "address": "Le Puy"}
+            for i in range(shop_count)])
+    shop_ids = list(db.session.scalars(sa.select(Shop.id).order_by(Shop.id)))
+    with unit_of_work():
+        db.session.execute(sa.insert(Product), [
+            {"shop_id": s, "name": "Pain", "price_cents": 250, "on_hand": 100, "active": True,
+             "search_text": "pain"} for s in shop_ids])
+        db.session.execute(sa.insert(Customer), [
+            {"id": i + 1, "phone": f"+336{i:08d}", "name": f"Client {i}"} for i in range(3000)])
+    product_of = dict(db.session.execute(sa.select(Product.shop_id, Product.id)).all())
+    rng = random.Random(13)
+    states, weights = list(STATES_WEIGHTS), list(STATES_WEIGHTS.values())
+    first = (NOW.astimezone(TZ).date() - timedelta(days=364))
+    checkouts, orders, lines, next_id = [], [], [], 1
+    for offset in range(365):
+        day = first + timedelta(days=offset)
+        for shop_id in shop_ids:
+            for _n in range(per_day):
+                hour = rng.choices(HOURS, HOUR_WEIGHTS)[0]
+                placed = datetime.combine(day, dtime(hour, rng.randrange(60)), TZ) \
+                    .astimezone(timezone.utc)
+                if placed > NOW:
+                    continue
+                status = rng.choices(states, weights)[0]
+                qty = rng.randint(1, 4)
+                customer = rng.randrange(3000) + 1
+                slot = placed + timedelta(hours=20)
+                checkouts.append({"id": next_id, "customer_id": customer, "status": "placed",
+                                  "total_cents": qty * 250, "hold_expires_at": placed,
+                                  "payment_provider": "offline", "created_at": placed})
+                orders.append({"id": next_id, "checkout_id": next_id, "shop_id": shop_id,
+                               "customer_id": customer, "status": status, "slot_start": slot,
+                               "slot_end": slot + timedelta(minutes=15),
+                               "total_cents": qty * 250, "tracking_token": f"t{next_id}",
+                               "created_at": placed})
+                lines.append({"order_id": next_id, "product_id": product_of[shop_id],
+                              "name": "Pain", "unit_price_cents": 250, "quantity": qty,
+                              "confirmed_quantity": (qty - (rng.random() < .1))
+                              if status == "collected" else None})
+                next_id += 1
+    chunk = 20000
+    for model, rows in ((Checkout, checkouts), (Order, orders), (OrderLine, lines)):
+        for start in range(0, len(rows), chunk):
+            with unit_of_work():
+                db.session.execute(sa.insert(model), rows[start:start + chunk])
+    return len(orders)
+
+
+def direct_sum(start: date, end: date):
+    """The same figures straight from the orders: per shop and state, count and the
+    collected orders' confirmed amount; orders per weekday and hour of placement."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.orders.models import Order, OrderLine
+    from app.timeutil import day_bounds
+
+    since, until = day_bounds(start)[0], day_bounds(end)[1]
+    confirmed = (sa.select(sa.func.coalesce(sa.func.sum(
+        sa.func.coalesce(OrderLine.confirmed_quantity, 0) * OrderLine.unit_price_cents), 0))
+        .where(OrderLine.order_id == Order.id).scalar_subquery())
+    per_shop = db.session.execute(
+        sa.select(Order.shop_id, Order.status, sa.func.count(), sa.func.sum(
+            sa.case((Order.status == "collected", confirmed), else_=0)))
+        .where(Order.created_at >= since, Order.created_at < until)
+        .group_by(Order.shop_id, Order.status)).all()
+    hours = [[0] * 24 for _ in range(7)]
+    for (placed,) in db.session.execute(sa.select(Order.created_at).where(
+            Order.created_at >= since, Order.created_at < until)):
+        local = placed.astimezone(TZ)
+        hours[local.weekday()][local.hour] += 1
+    return per_shop, hours
+
+
+def timed(rounds: int, fn) -> tuple[float, object]:
+    samples, result = [], None
+    for _ in range(rounds):
+        started = time.perf_counter()
+        result = fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples), result
+
+
+def report(app, args, orders: int, build: float, sweep: float) -> None:
+    from app.extensions import db
+    from app.figures.services import Period, compare
+
+    end = NOW.astimezone(TZ).date()
+    period = Period(end - timedelta(days=364), end)
+    before = period.previous()
+    service_ms, comparison = timed(args.rounds, lambda: (db.session.expire_all(),
+                                                         compare(period))[1])
+    client = app.test_client()
+    client.post("/connexion", data={"email": "gestion@bench.fr", "password": PASSWORD})
+    url = f"/gestion/chiffres?from={period.start}&to={period.end}"
+    assert client.get(url).status_code == 200, "the manager could not open the page"
+    page_ms, response = timed(args.rounds, lambda: client.get(url))
+    size = len(response.get_data())
+    sql_ms, (per_shop, hours) = timed(args.rounds, lambda: (direct_sum(period.start,
+                                                                        period.end),
+                                                             direct_sum(before.start,
+                                                                        before.end))[0])
+    current = comparison.current
+    by_state = {(row.shop_id, s): n for row in current.shops
+                for s, n in row.by_status.items() if n}
+    assert by_state == {(s, st): n for s, st, n, _c in per_shop}, "counts differ"
+    assert current.total.revenue_cents == sum(c or 0 for *_x, c in per_shop), "revenue differs"
+    assert current.hours == hours, "hours differ"
+
+    print(f"database: {args.db}, {args.shops} shops, {orders} orders over 365 days "
+          f"(built in {build:.1f} s); sweep over the year: {sweep:.1f} s")
+    print(f"year {period.start} .. {period.end} vs the year before, median of {args.rounds}:")
+    print(f"  service compare():            {service_ms:8.1f} ms")
+    print(f"  page GET /gestion/chiffres:    {page_ms:8.1f} ms ({size // 1024} KiB)")
+    print(f"  direct SQL over raw orders:    {sql_ms:8.1f} ms")
+    print(f"  {current.total.orders} orders, revenue {current.total.revenue_cents} cents, "
+          f"evening share {current.evening_share} %: service and direct sum agree")
+    print(f"ratio service/sql: {service_ms / sql_ms:.2f}; page/sql: {page_ms / sql_ms:.2f}; "
+          f"page {'under' if page_ms < 500 else 'OVER'} 500 ms")
+
+
+if __name__ == "__main__":
+    main()

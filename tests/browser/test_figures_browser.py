@@ -1,0 +1,50 @@
+"""The manager's figures on a 360 px phone: nothing wider than the screen (tables scroll in
+their own box), the charts and a hostile shop name as text, axe-core finds nothing."""
+from axe_playwright_python.sync_playwright import Axe
+
+from app.extensions import db
+from app.figures.services import refresh_daily_figures
+from app.orders.models import CANCELLED, COLLECTED, NO_SHOW
+from tests.browser.conftest import screenshot
+from tests.browser.test_accessibility import WCAG_AA, _report
+from tests.factories import PASSWORD, make_manager, make_product, make_shop
+from tests.figures.helpers import customer, raw_order
+from tests.figures.test_figures import HOSTILE, NOW, paris
+
+
+def test_figures_fit_a_360_px_phone_without_violations(app, live_server, chromium):
+    shops = [make_shop(slug="hostile", name=HOSTILE),
+             make_shop(slug="epicerie-du-marche-couvert",
+                       name="Épicerie fine du marché couvert et des halles")]
+    who = customer()
+    for i, shop in enumerate(shops):
+        bread = make_product(shop)
+        for hour, status in ((9, COLLECTED), (21, COLLECTED), (18, CANCELLED), (12, NO_SHOW)):
+            raw_order(shop, bread, who, status, paris(2026, 11, 20 + i, hour),
+                      lines=((1250, 2, 2),))
+    refresh_daily_figures(NOW)
+    make_manager()
+    db.session.commit()
+
+    context = chromium.new_context(viewport={"width": 360, "height": 740}, locale="fr-FR",
+                                   timezone_id="Europe/Paris")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        page.goto(live_server + "/connexion")
+        page.get_by_test_id("login-email").fill("manager@example.fr")
+        page.get_by_test_id("login-password").fill(PASSWORD)
+        page.get_by_test_id("login-submit").click()
+        page.goto(live_server + "/gestion/chiffres?from=2026-11-18&to=2026-11-24")
+
+        assert page.get_by_test_id("figure-orders").inner_text() == "8"
+        assert page.get_by_test_id("shops-chart").is_visible()
+        assert page.get_by_test_id("hours-chart").is_visible()
+        assert HOSTILE in page.get_by_test_id("shops-table").inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        screenshot(page, "figures-360")
+        result = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA},
+                                          "resultTypes": ["violations"]})
+        assert [_report("figures", v) for v in result.response["violations"]] == []
+    finally:
+        context.close()
