@@ -37,6 +37,8 @@ def test_a_new_order_appears_in_the_open_queue_and_its_title(app, live_server, p
     phone.get_by_test_id("login-email").fill("martin@example.fr")
     phone.get_by_test_id("login-password").fill(PASSWORD)
     phone.get_by_test_id("login-submit").click()
+    polls = []
+    phone.on("response", lambda r: "/marchand/etat" in r.url and polls.append(r.status))
     phone.goto(f"{live_server}/marchand?date={day.isoformat()}")
     assert phone.title().startswith("(1) Commandes · Boulangerie Martin")
     row = phone.locator(f'[data-testid="queue-order"][data-order-id="{first_id}"]')
@@ -57,6 +59,8 @@ def test_a_new_order_appears_in_the_open_queue_and_its_title(app, live_server, p
     expect(phone).to_have_title("(2) Commandes · Boulangerie Martin · Comptoir")
     assert phone.evaluate("window.stillTheSamePage") is True
     assert phone.get_by_test_id("to-do-count").inner_text() == "2"
+    phone.wait_for_timeout(2500)  # a few more polls with nothing new: conditional, empty
+    assert polls[0] == 200 and 304 in polls
     screenshot(phone, "live-queue-1-new-order")
 
     # When the shop cancels the first one, it moves to "done" by itself

@@ -60,6 +60,8 @@ def test_the_qr_codes_code_is_kept_across_the_confirm_and_ready_redirects(
     html = page(client, scanned)
     line = order.lines[0]
     assert f"/marchand/commandes/{order.id}/confirmer?code={order.pickup_code}" in forms(html)
+    assert f"/marchand/commandes/{order.id}/message?code={order.pickup_code}" in forms(html)
+    assert f"/marchand/commandes/{order.id}/creneau?code={order.pickup_code}" in forms(html)
 
     confirmed = client.post(f"/marchand/commandes/{order.id}/confirmer?code={order.pickup_code}",
                             data={"csrf_token": csrf_token(html), f"line_{line.id}": "3"})
