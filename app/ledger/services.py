@@ -19,14 +19,13 @@ from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
 from app.database import insert_ignore, unit_of_work
-from app.errors import Invalid
+from app.errors import Invalid, NotFound
 from app.extensions import db
 from app.ledger.models import (COMMISSION, REFUND_COMMISSION, REFUND_SHARE, SHARE, LedgerEntry,
                                Refund)
 from app.orders.models import COLLECTED, Order
 from app.payments.models import PaymentTransaction
 from app.shops.models import Shop
-from app.shops.services import get_shop
 
 
 def commission_of(amount_cents: int, rate_bps: int) -> int:
@@ -164,10 +163,18 @@ def bank_problem(shop: Shop) -> str | None:
     return None
 
 
+def _any_shop(slug: str) -> Shop:
+    """Published or not: the town sets a new shop's bank details before publishing it."""
+    shop = db.session.scalar(sa.select(Shop).where(Shop.slug == (slug or "")))
+    if shop is None:
+        raise NotFound(_("Boutique introuvable."), field="slug")
+    return shop
+
+
 def set_bank_details(shop_slug: str, *, iban: str, bic: str | None,
                      account_holder: str) -> Shop:
     """Checked before anything is written: a typo never reaches a transfer file."""
-    shop = get_shop(shop_slug)
+    shop = _any_shop(shop_slug)
     iban_value = check_iban(iban)
     bic_value = check_bic(bic) if (bic or "").strip() else None
     holder = (account_holder or "").strip()
@@ -187,7 +194,7 @@ def set_commission(shop_slug: str, rate_bps) -> Shop:
     if type(rate_bps) is not int or not 0 <= rate_bps <= 10000:
         raise Invalid(_("Commission en points de base, entre 0 et 10000 (500 = 5 %)."),
                       field="commission_bps")
-    shop = get_shop(shop_slug)
+    shop = _any_shop(shop_slug)
     with unit_of_work():
         shop = db.session.get(Shop, shop.id)
         shop.commission_bps = rate_bps

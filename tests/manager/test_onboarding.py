@@ -206,3 +206,19 @@ def test_the_cli_still_creates_a_published_shop(runner):
 
     assert result.exit_code == 0, result.output
     assert db.session.scalar(sa.select(Shop.active).where(Shop.slug == "epicerie")) is True
+
+
+def test_an_unpublished_shop_gets_its_iban_later_on_the_bank_page(client, manager):
+    create(client, iban="")
+    bank = "/gestion/boutiques/fromagerie-lenoir"
+    assert 'data-testid="bank-link"' in page(client, bank)
+
+    response = submit(client, "/gestion/boutiques/fromagerie-lenoir/banque",
+                      "/gestion/boutiques/fromagerie-lenoir/banque",
+                      {"iban": IBAN, "bic": "", "account_holder": "SARL Lenoir",
+                       "commission_bps": "450"})
+
+    assert response.status_code == 302, text(response)
+    shop = db.session.scalar(sa.select(Shop).where(Shop.slug == "fromagerie-lenoir"))
+    assert (shop.iban, shop.account_holder, shop.active) == (
+        "FR7630006000011234567890189", "SARL Lenoir", False)
