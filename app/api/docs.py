@@ -626,6 +626,78 @@ PATHS.update({
                        "invalid_date.", **EMPTY_IS_ABSENT)])},
 })
 
+# --- The catalogue's life: add, archive, import (app/api/merchant_products.py) ---------
+from app.catalog import importer  # noqa: E402
+
+SCHEMAS["MerchantProduct"]["properties"].update({
+    "ean": {**NULLABLE_TEXT, "description": "EAN-13 (checksum checked), unique in the shop."},
+    "archived_at": {**INSTANT, "nullable": True,
+                    "description": "When the shop archived it (gone from its catalogue for "
+                                   "good); null otherwise."}})
+_FATES = ["create", "update", "unchanged", "withdraw"]
+SCHEMAS.update({
+    "NewProduct": _obj({
+        "name": _text(1, importer.MAX_NAME),
+        "price_cents": {**CENTS, "maximum": MAX_PRICE_CENTS},
+        "stock": {**COUNT, "maximum": MAX_STOCK,
+                  "description": "Units in the shop (on_hand); 0 when left out."},
+        "sku": {**_text(0, importer.MAX_SKU), "nullable": True,
+                "description": "Unique in the shop (409 duplicate)."},
+        "ean": {"type": "string", "nullable": True, "pattern": r"^\s*([0-9]{13})?\s*$",
+                "description": "EAN-13; its last digit must be the check digit (422)."},
+        "description": _text(0, importer.MAX_DESCRIPTION),
+        "category": _text(0, importer.MAX_CATEGORY),
+        "active": {"type": "boolean", "description": "On sale (default true)."},
+        "max_per_order": {"type": "integer", "minimum": 1, "maximum": MAX_PER_ORDER_LIMIT}},
+        ["name", "price_cents"], additionalProperties=False,
+        description="Each text as a catalogue file's cell: no control character, no markup, "
+                    "no spreadsheet formula at its start (422 on its field)."),
+    "ImportPlan": _obj({
+        "dry_run": {"type": "boolean"},
+        "counts": _obj({fate: COUNT for fate in _FATES}, _FATES),
+        "lines": {"type": "array", "items": _obj({
+            "line": {"type": "integer", "minimum": 1, "nullable": True,
+                     "description": "The file's line; null for a product the file no longer "
+                                    "lists (withdraw)."},
+            "fate": {"type": "string", "enum": _FATES},
+            "name": TEXT, "sku": NULLABLE_TEXT, "ean": NULLABLE_TEXT,
+            "product_id": {"type": "integer", "nullable": True}},
+            ["line", "fate", "name", "product_id"])},
+        "errors": {"type": "array", "items": _obj({
+            "line": {"type": "integer", "nullable": True}, "field": NULLABLE_TEXT,
+            "message": TEXT}, ["line", "message"])}},
+        ["dry_run", "counts", "lines", "errors"]),
+})
+_FLAG = {"type": "string", "enum": ["true", "false"]}
+PATHS["/merchant/products"]["post"] = _op(
+    "Add a product to the shop's catalogue", {"201": _json(_ref("MerchantProduct"),
+                                                           "Created")},
+    tag=MERCHANT, secured=True, errors=(400, 409, 422), body=_body(_ref("NewProduct")))
+PATHS.update({
+    "/merchant/products/{id}/archive": {"post": _op(
+        "Archive a product: withdrawn from sale, gone from the catalogue and from imports for "
+        "good (its orders keep it); archiving twice is once",
+        {"200": _json(_ref("MerchantProduct"))}, tag=MERCHANT, secured=True,
+        params=[ID_PARAM], errors=(404,))},
+    "/merchant/products/import": {"post": _op(
+        "Import a catalogue file (CSV in UTF-8 or Windows-1252, or XLSX): columns name, price "
+        "or price_cents, stock, and optionally sku, ean, description, category, active. A line "
+        "finds its product by sku, then EAN, then name. With dry_run (the default) nothing is "
+        "written and every line's fate and error is answered; without, the plan is applied, "
+        "or the first error refuses the whole file (422, nothing written)",
+        {"200": _json(_ref("ImportPlan"))}, tag=MERCHANT, secured=True, errors=(400, 422),
+        params=[_param("dry_run", "query", _FLAG, "Default true.", required=False,
+                       **EMPTY_IS_ABSENT),
+                _param("withdraw_missing", "query", _FLAG, "Withdraw from sale the products "
+                       "on sale the file does not list. Default false.", required=False,
+                       **EMPTY_IS_ABSENT)],
+        body={"required": True, "content": {"multipart/form-data": {"schema": _obj(
+            {"file": {"type": "string", "format": "binary"}}, ["file"])}}},
+        error_descriptions={"s422": "A file that cannot be read (encoding, header, quoting, "
+                                    "more than 5,000 products), or with dry_run=false, the "
+                                    "first line in error; `field` names the column."})},
+})
+
 DOCUMENT = {
     "openapi": "3.0.3",
     "info": {"title": "Comptoir API", "version": "1",

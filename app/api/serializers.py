@@ -61,7 +61,8 @@ def merchant_product_json(product: Product, now: datetime | None = None) -> dict
             "available_quantity": product.stock, "active": product.active,
             "promo_price_cents": product.promo_price_cents,
             "promo_starts_at": iso(product.promo_starts_at),
-            "promo_ends_at": iso(product.promo_ends_at)}
+            "promo_ends_at": iso(product.promo_ends_at),
+            "ean": product.ean, "archived_at": iso(product.archived_at)}
 
 
 def checkout_json(checkout: Checkout, provider: PaymentProvider, *, private: bool) -> dict:

@@ -142,10 +142,10 @@ def new_product():
     if not form.validate_on_submit():
         return render_template("merchant/product_new.html", form=form, shop=current_user.shop), \
             422 if form.is_submitted() else 200
-    fields = {"name": form.name.data, "price_cents": form.price.data,
+    fields = {"name": form.name.data or "", "price_cents": form.price.data,
               "stock": form.on_hand.data, "sku": form.sku.data, "ean": form.ean.data,
-              "description": form.description.data, "category": form.category.data,
-              "active": form.active.data}
+              "description": form.description.data or "",
+              "category": form.category.data or "", "active": form.active.data}
     try:
         product = create_product(current_user.shop_id, fields)
     except DomainError as error:

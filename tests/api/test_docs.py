@@ -21,6 +21,8 @@ EXTENSIONS |= {"/merchant/orders/{id}/refunds"}  # issue 4: refunds
 EXTENSIONS |= {"/merchant/orders/{id}/slot"}  # issue 5: the shop moves an order's slot
 EXTENSIONS |= {"/merchant/orders/{id}/messages"}  # issue 5: the shop writes to its shopper
 EXTENSIONS |= {"/checkouts/{id}/payment"}  # issue 11: no GET opens a PaymentIntent
+EXTENSIONS |= {"/merchant/products/{id}/archive",  # issue 13: the catalogue's life
+               "/merchant/products/import"}
 EXTENSIONS |= {"/manager/figures"}  # issue 13: the town manager's figures
 EXTENSIONS |= {"/merchant/orders/state"}  # issue 13: the live queue's poll
 EXTENSIONS |= {"/manager/shops", "/manager/shops/{slug}/invitation",  # issue 13: onboarding

@@ -9,6 +9,7 @@ document allows is not refused as invalid on that field, unless the field is one
 meaning the code checks beyond the schema (SEMANTIC below: a slot must be one the shop
 offers, a line one of the order...).
 """
+import io
 import json
 from datetime import date
 from dataclasses import dataclass, field as dataclass_field
@@ -41,6 +42,7 @@ SEMANTIC = {
     "PATCH /merchant/products/{id}": {"promo_price_cents",  # below the price
                                       "expected_on_hand"},  # with on_hand
     "POST /manager/shops": {"siret", "iban"},  # check digits
+    "POST /merchant/products": {"ean"},  # check digit
     "POST /manager/shops/{slug}/invitation": {"email"},  # an address no account has
     "GET /manager/figures": {"from", "to"},  # to not before from, at most MAX_DAYS apart
 }
@@ -68,6 +70,7 @@ class Request:
     headers: dict = dataclass_field(default_factory=dict)
     body: object = None  # JSON; None: no body
     form: dict | None = None
+    files: dict | None = None  # multipart: name -> (content bytes, filename)
 
 
 @dataclass
@@ -183,6 +186,15 @@ BASE_REQUESTS = {  # one valid request per operation
     "POST /webhooks/twilio/inbound": lambda t: Request(
         form={"From": "+33612345678", "Body": "STOP"}),
     "GET /openapi.json": lambda t: Request(),
+    "POST /merchant/products": lambda t: Request(headers=t.auth, body={
+        "name": "Fougasse aux olives", "price_cents": 320, "stock": 4, "sku": "PAIN-9",
+        "ean": "3017620422003", "category": "Pains"}),
+    "POST /merchant/products/{id}/archive": lambda t: Request(
+        path={"id": t.bread.id}, headers=t.auth),
+    "POST /merchant/products/import": lambda t: Request(
+        headers=t.auth, query={"dry_run": "true"}, files={"file": (
+            "name;price;stock;sku\nPâté en croûte;4,50;3;TRAI-1\n".encode("cp1252"),
+            "catalogue.csv")}),
     "GET /manager/shops": lambda t: Request(headers=bearer(make_manager())),
     "POST /manager/shops": lambda t: Request(headers=bearer(make_manager()), body={
         "slug": "fromagerie", "name": "Fromagerie Lenoir", "siret": "73282932000074"}),
@@ -348,7 +360,8 @@ def cases_for(operation: dict, base: Request) -> list[Case]:
             continue  # tokens and signatures: any other value is a 404 or a 403
         for label, value, expect in parameter_values(parameter):
             changed = Request(path=dict(base.path), query=dict(base.query),
-                              headers=dict(base.headers), body=base.body, form=base.form)
+                              headers=dict(base.headers), body=base.body, form=base.form,
+                              files=base.files)
             {"path": changed.path, "query": changed.query,
              "header": changed.headers}[where][name] = value
             cases.append(Case(f"{where} {name} {label}", changed, expect, name))
@@ -386,6 +399,9 @@ def send(client, method: str, template: str, case: Case):
     kwargs = {"query_string": request.query, "headers": request.headers}
     if case.raw_body is not None:
         kwargs.update(data=case.raw_body, content_type="application/json")
+    elif request.files is not None:
+        kwargs["data"] = {name: (io.BytesIO(content), filename)
+                          for name, (content, filename) in request.files.items()}
     elif request.form is not None:
         kwargs["data"] = request.form
         signed = current_app.config["PUBLIC_URL"] + url + (

@@ -1,0 +1,62 @@
+"""Merchant API for the catalogue's life: add a product, archive one, import a file (with a
+dry run). The same services as the shop's pages (catalog.services, catalog.importer)."""
+from flask import jsonify, request
+from flask_babel import gettext as _
+
+from app import clock
+from app.api import bp
+from app.api.inputs import ID, json_object
+from app.api.merchant import _merchant
+from app.api.serializers import merchant_product_json
+from app.catalog.importer import DETECTED, apply_plan, plan_import
+from app.catalog.services import archive_product, create_product
+from app.errors import Invalid
+
+MAX_FILE_BYTES = 2 * 1024 * 1024  # the API's body limit (413 beyond)
+FLAGS = {"true": True, "false": False}
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = request.args.get(name)
+    if value is None or value == "":
+        return default
+    if value not in FLAGS:
+        raise Invalid(_("true ou false."), field=name)
+    return FLAGS[value]
+
+
+@bp.post("/merchant/products")
+def create_merchant_product():
+    shop_id = _merchant().shop_id
+    return jsonify(merchant_product_json(create_product(shop_id, json_object()))), 201
+
+
+@bp.post(f"/merchant/products/<{ID}:product_id>/archive")
+def archive_merchant_product(product_id):
+    shop_id = _merchant().shop_id
+    return jsonify(merchant_product_json(archive_product(shop_id, product_id, clock())))
+
+
+@bp.post("/merchant/products/import")
+def import_merchant_products():
+    """A dry run answers the plan, errors included (200); a real run applies it, or refuses
+    the file on its first error (422) with nothing written."""
+    shop = _merchant().shop
+    dry_run = _flag("dry_run", True)
+    withdraw = _flag("withdraw_missing", False)
+    upload = request.files.get("file")
+    if upload is None:
+        raise Invalid(_("Envoyez le fichier (multipart/form-data, champ file)."), field="file",
+                      code="required")
+    plan = plan_import(shop, upload.read(), withdraw_missing=withdraw, encodings=DETECTED)
+    answer = {"dry_run": dry_run,
+              "counts": {fate: plan.count(fate)
+                         for fate in ("create", "update", "unchanged", "withdraw")},
+              "lines": [{"line": line.line, "fate": line.fate, "name": line.name,
+                         "sku": line.sku, "ean": line.ean, "product_id": line.product_id}
+                        for line in plan.lines],
+              "errors": [{"line": error.line, "field": error.field, "message": error.message}
+                         for error in plan.errors]}
+    if not dry_run:
+        apply_plan(shop, plan)  # 422 on the first error, nothing written
+    return jsonify(answer)
