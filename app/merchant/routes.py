@@ -57,6 +57,7 @@ def queue():
         shop=current_user.shop, states=[(s, STATE_LABELS[s]) for s in services.QUEUE_STATES],
         previous_day=previous_day, next_day=next_day,
         live=services.queue_state(current_user.shop_id, day, state),
+        pinned_day=day.isoformat() if request.args.get("date") else None,
         poll_seconds=current_app.config.get("QUEUE_POLL_SECONDS", QUEUE_POLL_SECONDS)), status
 
 

@@ -2,7 +2,8 @@
 // conditional GET of its state (304 while nothing changed), and when the version moves the
 // server's own rendering of the list is swapped in (no HTML built here). Paused while the
 // tab is hidden, slower after errors, one timer and a fixed set of listeners for the page's
-// whole life. Settings: data-state-url, data-list-url, data-poll-seconds on .live-queue.
+// whole life. Settings: data-state-url, data-list-url, data-day, data-poll-seconds on
+// .live-queue (the URLs carry no date when the page follows today).
 (function () {
   var root = document.querySelector("[data-testid='live-queue']");
   if (!root || !window.fetch || !window.DOMParser) return;
@@ -84,6 +85,10 @@
         etag = r.headers.get("ETag");
         return r.json();
       }).then(function (state) {
+        if (state && state.day !== root.dataset.day) {  // midnight passed: today is another day
+          window.location.reload();
+          return;
+        }
         if (state) title(state.to_do);
         if (state && state.version !== version) return swap();
       }).then(function () {

@@ -1,6 +1,8 @@
 """The shop's queue on a phone left open: an order paid meanwhile appears by itself within
 the poll interval (no reload), the tab's title counts what is to do, and axe-core finds
 nothing on the queue nor on the order page."""
+from datetime import timedelta
+
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
@@ -81,3 +83,10 @@ def test_a_new_order_appears_in_the_open_queue_and_its_title(app, live_server, p
     box = phone.locator("label[for=without_code]").bounding_box()
     assert box["height"] >= 24 and box["width"] > 200  # the checkbox beside its words
     screenshot(phone, "live-queue-2-order")
+
+    # And a queue opened on today follows the town's day: past midnight it shows the next
+    phone.goto(f"{live_server}/marchand")
+    expect(phone.get_by_test_id("queue-day")).to_have_text("Mardi 24 novembre")
+    clock.now += timedelta(days=1)
+    expect(phone.get_by_test_id("queue-day")).to_have_text("Mercredi 25 novembre",
+                                                           timeout=(POLL_SECONDS + 3) * 1000)

@@ -121,6 +121,11 @@ def test_the_title_counts_what_is_to_do_and_the_page_knows_where_to_poll(app, cl
     assert 'data-poll-seconds="3"' in html
     assert re.search(r'<script src="/static/js/queue\.js\?v=\w+" defer></script>', html)
 
+    # Opened without a date, the page follows today: its polls name no day
+    html = page(client, "/marchand")
+    assert 'data-state-url="/marchand/etat"' in html and 'data-list-url="/marchand/liste"' in html
+    assert 'data-day="2026-11-24"' in html
+
 
 def test_the_whole_row_is_the_orders_link_and_the_phone_a_link_apart(app, client, clock,
                                                                      payments):
