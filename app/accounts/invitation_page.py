@@ -18,6 +18,14 @@ bp = Blueprint("invitation", __name__)
 bp.register_error_handler(CSRFError, expired_form)
 
 
+@bp.after_request
+def _keep_the_link_private(response):
+    """The address holds the token: no Referer carries it anywhere, no cache keeps the page."""
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 class PasswordForm(FlaskForm):
     password = PasswordField(_l("Mot de passe"), validators=[Length(max=200)], render_kw={
         "autocomplete": "new-password", "minlength": MIN_PASSWORD, "maxlength": 200,

@@ -83,7 +83,8 @@ def manager_invite(slug):
     invitation, token = invite_merchant(shop, body.get("email"), now=clock())
     url = current_app.config["PUBLIC_URL"].rstrip("/") + url_for("invitation.accept",
                                                                   token=token)
-    return jsonify(url=url, email=invitation.email, expires_at=iso(invitation.expires_at)), 201
+    return (jsonify(url=url, email=invitation.email, expires_at=iso(invitation.expires_at)),
+            201, {"Cache-Control": "no-store"})
 
 
 @bp.post("/manager/shops/<slug>/publish")

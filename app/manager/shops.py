@@ -103,7 +103,8 @@ def invite(slug):
     # The town's public address, as in SMS links: the manager sends it on.
     link = current_app.config["PUBLIC_URL"].rstrip("/") + url_for("invitation.accept",
                                                                    token=token)
-    return _render_shop(slug, link=link)
+    page, status = _render_shop(slug, link=link)
+    return page, status, {"Cache-Control": "no-store"}  # the link is on this page only
 
 
 @bp.post("/boutiques/<slug>/publier")

@@ -38,6 +38,7 @@ def invite(client, slug="fromagerie-lenoir", email="claire@example.fr"):
     response = submit(client, f"/gestion/boutiques/{slug}",
                       f"/gestion/boutiques/{slug}/invitation", {"email": email})
     assert response.status_code == 200, text(response)
+    assert response.headers["Cache-Control"] == "no-store"
     return response
 
 
@@ -99,6 +100,8 @@ def test_the_invited_merchant_sets_a_password_once_and_lands_on_the_queue(app, c
 
     form = merchant.get(link)
     assert form.status_code == 200 and "Fromagerie Lenoir" in text(form)
+    assert (form.headers["Referrer-Policy"], form.headers["Cache-Control"]) == (
+        "no-referrer", "no-store")
     done = merchant.post(link, data={"csrf_token": csrf_token(text(form)),
                                      "password": "un-mot-de-passe", "confirm": "un-mot-de-passe"})
 
