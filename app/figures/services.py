@@ -50,20 +50,21 @@ def refresh_daily_figures(now: datetime, days: int = RECENT_DAYS) -> int:
         rows = db.session.execute(
             sa.select(Order.shop_id, Order.status, Order.created_at, _amount())
             .where(Order.created_at >= since)).all()
-        shop_days: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+        shop_days: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         hours: dict[tuple, int] = defaultdict(int)
         for shop_id, status, created_at, amount in rows:
             placed = local(created_at)
-            cell = shop_days[(placed.date(), shop_id, status)]
-            cell[0] += 1
-            cell[1] += amount or 0
+            cell = shop_days[(placed.date(), shop_id)]
+            cell[status] += 1
+            if status == COLLECTED:
+                cell["revenue_cents"] += amount or 0
             hours[(placed.date(), placed.hour)] += 1
         db.session.execute(sa.delete(DailyShopFigure).where(DailyShopFigure.day >= first))
         db.session.execute(sa.delete(DailyHourFigure).where(DailyHourFigure.day >= first))
         if shop_days:
+            empty = dict.fromkeys((*ORDER_STATES, "revenue_cents"), 0)
             db.session.execute(sa.insert(DailyShopFigure), [
-                {"day": d, "shop_id": s, "status": st, "orders": n, "amount_cents": c}
-                for (d, s, st), (n, c) in shop_days.items()])
+                {"day": d, "shop_id": s, **empty, **cell} for (d, s), cell in shop_days.items()])
         if hours:
             db.session.execute(sa.insert(DailyHourFigure), [
                 {"day": d, "hour": h, "orders": n} for (d, h), n in hours.items()])
@@ -163,16 +164,16 @@ def period_figures(period: Period) -> Figures:
     shops = {shop_id: ShopFigures(shop_id, name, slug) for shop_id, name, slug in
              db.session.execute(sa.select(Shop.id, Shop.name, Shop.slug)
                                 .order_by(Shop.name, Shop.id))}
-    between = (DailyShopFigure.day >= period.start, DailyShopFigure.day <= period.end)
-    for shop_id, status, orders, amount in db.session.execute(
-            sa.select(DailyShopFigure.shop_id, DailyShopFigure.status,
-                      sa.func.sum(DailyShopFigure.orders),
-                      sa.func.sum(DailyShopFigure.amount_cents))
-            .where(*between).group_by(DailyShopFigure.shop_id, DailyShopFigure.status)):
+    columns = [getattr(DailyShopFigure, state) for state in ORDER_STATES]
+    for shop_id, revenue, *counts in db.session.execute(
+            sa.select(DailyShopFigure.shop_id, sa.func.sum(DailyShopFigure.revenue_cents),
+                      *(sa.func.sum(column) for column in columns))
+            .where(DailyShopFigure.day >= period.start, DailyShopFigure.day <= period.end)
+            .group_by(DailyShopFigure.shop_id)):
         row = shops[shop_id]
-        row.by_status[status] = row.by_status.get(status, 0) + int(orders)
-        if status == COLLECTED:
-            row.revenue_cents += int(amount)
+        for state, n in zip(ORDER_STATES, counts):
+            row.by_status[state] += int(n)
+        row.revenue_cents += int(revenue)
     total = ShopFigures(None, _("Total"))
     for row in shops.values():
         total.add(row)
@@ -189,9 +190,13 @@ class Comparison:
     current: Figures
     previous: Figures
 
+    def __post_init__(self):
+        self._previous = {row.shop_id: row for row in self.previous.shops}
+
     def previous_of(self, shop_id) -> ShopFigures:
-        return next((row for row in self.previous.shops if row.shop_id == shop_id),
-                    self.previous.total if shop_id is None else ShopFigures(shop_id, ""))
+        if shop_id is None:
+            return self.previous.total
+        return self._previous.get(shop_id) or ShopFigures(shop_id, "")
 
 
 def compare(period: Period) -> Comparison:

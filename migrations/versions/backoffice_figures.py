@@ -19,13 +19,18 @@ def upgrade():
     op.create_table('daily_shop_figures',
     sa.Column('day', sa.Date(), nullable=False),
     sa.Column('shop_id', sa.Integer(), nullable=False),
-    sa.Column('status', sa.String(length=20), nullable=False),
-    sa.Column('orders', sa.Integer(), nullable=False),
-    sa.Column('amount_cents', sa.Integer(), nullable=False),
-    sa.CheckConstraint('orders >= 0', name=op.f('ck_daily_shop_figures_orders')),
+    sa.Column('pending_payment', sa.Integer(), nullable=False),
+    sa.Column('placed', sa.Integer(), nullable=False),
+    sa.Column('confirmed', sa.Integer(), nullable=False),
+    sa.Column('ready', sa.Integer(), nullable=False),
+    sa.Column('collected', sa.Integer(), nullable=False),
+    sa.Column('expired', sa.Integer(), nullable=False),
+    sa.Column('cancelled', sa.Integer(), nullable=False),
+    sa.Column('no_show', sa.Integer(), nullable=False),
+    sa.Column('revenue_cents', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['shop_id'], ['shops.id'],
                             name=op.f('fk_daily_shop_figures_shop_id_shops')),
-    sa.PrimaryKeyConstraint('day', 'shop_id', 'status', name=op.f('pk_daily_shop_figures'))
+    sa.PrimaryKeyConstraint('day', 'shop_id', name=op.f('pk_daily_shop_figures'))
     )
     op.create_table('daily_hour_figures',
     sa.Column('day', sa.Date(), nullable=False),
