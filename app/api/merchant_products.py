@@ -12,7 +12,6 @@ from app.catalog.importer import DETECTED, apply_plan, plan_import
 from app.catalog.services import archive_product, create_product
 from app.errors import Invalid
 
-MAX_FILE_BYTES = 2 * 1024 * 1024  # the API's body limit (413 beyond)
 FLAGS = {"true": True, "false": False}
 
 

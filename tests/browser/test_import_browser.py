@@ -1,6 +1,7 @@
 """A catalogue import from a phone: the merchant sends a file saved by Excel on Windows, reads
 what the import would do (nothing written yet), then imports it; axe-core finds nothing on
-the page, plan shown or not, and the page is no wider than the phone."""
+the page, plan shown or not, nor on the catalogue with its archive button open, and the page
+is no wider than the phone."""
 import sqlalchemy as sa
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
@@ -39,6 +40,10 @@ def test_a_dry_run_then_the_import_from_a_phone(app, live_server, phone):
     phone.get_by_test_id("login-password").fill(PASSWORD)
     phone.get_by_test_id("login-submit").click()
     phone.goto(live_server + "/marchand/produits")
+    phone.get_by_test_id("catalogue-product").first.locator("summary").first.click()
+    phone.get_by_test_id("archive-open").click()  # archiving says what it means first
+    expect(phone.get_by_test_id("archive-product")).to_be_visible()
+    assert not _violations(phone, "catalogue")
     phone.get_by_test_id("import-link").click()
     assert not _violations(phone, "import")
 
