@@ -525,6 +525,7 @@ PATHS = {
                                  tag=META, errors=(422,))},
 }
 
+
 # --- The shop's settings (app/api/merchant_settings.py) ---------------------------------
 from app.shops import services as shop_settings  # noqa: E402
 
@@ -580,7 +581,6 @@ PATHS.update({
                          description="Only the fields to change; any other is 422 "
                                      "unknown_field. All or nothing.")))},
 })
-
 
 # --- The town manager's figures (app/api/figures.py, app/figures) -----------------------
 from app.figures.services import MAX_DAYS as _MAX_FIGURE_DAYS  # noqa: E402

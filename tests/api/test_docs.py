@@ -23,12 +23,12 @@ EXTENSIONS |= {"/merchant/orders/{id}/messages"}  # issue 5: the shop writes to 
 EXTENSIONS |= {"/checkouts/{id}/payment"}  # issue 11: no GET opens a PaymentIntent
 EXTENSIONS |= {"/merchant/products/{id}/archive",  # issue 13: the catalogue's life
                "/merchant/products/import"}
+EXTENSIONS |= {"/merchant/shop/hours", "/merchant/shop/closures",  # issue 13: settings
+               "/merchant/shop/closures/{id}", "/merchant/shop/pickup"}
 EXTENSIONS |= {"/manager/figures"}  # issue 13: the town manager's figures
 EXTENSIONS |= {"/merchant/orders/state"}  # issue 13: the live queue's poll
 EXTENSIONS |= {"/manager/shops", "/manager/shops/{slug}/invitation",  # issue 13: onboarding
                "/manager/shops/{slug}/publish", "/manager/shops/{slug}/unpublish"}
-EXTENSIONS |= {"/merchant/shop/hours", "/merchant/shop/closures",  # issue 13: settings
-               "/merchant/shop/closures/{id}", "/merchant/shop/pickup"}
 
 
 def _shape(path: str) -> str:

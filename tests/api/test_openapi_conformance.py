@@ -178,8 +178,6 @@ BASE_REQUESTS = {  # one valid request per operation
                                                      body={"seats_per_slot": 6}),
     "GET /manager/figures": lambda t: Request(query={"from": "2026-11-18", "to": "2026-11-24"},
                                               headers=bearer(make_manager())),
-    "GET /manager/figures": lambda t: Request(query={"from": "2026-11-18", "to": "2026-11-24"},
-                                              headers=bearer(make_manager())),
     "POST /webhooks/stripe": lambda t: Request(body={}),
     "POST /webhooks/twilio/status": lambda t: Request(
         form={"MessageSid": "SM1", "MessageStatus": "delivered"}),
