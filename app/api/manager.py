@@ -1,17 +1,15 @@
 """The town's side of the API (a town app): shops with what each still lacks, a new shop, its
 merchant's invitation, publishing. A manager's bearer token from POST /auth/token; a
 merchant's token is refused here (403), as a manager's is on the merchant's operations."""
-from flask import current_app, jsonify, request, url_for
+from flask import current_app, jsonify, url_for
 from flask_babel import gettext as _
 
 from app import clock
 from app.accounts.invitations import invite_merchant
-from app.accounts.models import MANAGER, User
-from app.accounts.services import user_for_token
 from app.api import bp, docs
-from app.api.errors import Forbidden
+from app.api.auth import manager as _manager
 from app.api.inputs import json_object
-from app.errors import Invalid, Unauthorized
+from app.errors import Invalid
 from app.shops.models import DEFAULT_COMMISSION_BPS
 from app.shops.onboarding import (MAX_HOLDER, MAX_NAME, MISSING, ShopState, onboarding_states,
                                   register_shop, set_published, shop_by_slug)
@@ -21,17 +19,6 @@ from app.timeutil import iso
 TEXT_FIELDS = {"slug": 64, "name": MAX_NAME, "siret": 20, "iban": 42, "bic": 11,
                "account_holder": MAX_HOLDER}
 NULLABLE = ("iban", "bic", "account_holder")
-
-
-def _manager() -> User:
-    scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized(_("Authentification requise : Authorization: Bearer <jeton>."),
-                           code="missing_token")
-    user = user_for_token(token.strip())
-    if user.role != MANAGER:
-        raise Forbidden(_("Réservé au gestionnaire de la ville."))
-    return user
 
 
 def manager_shop_json(state: ShopState) -> dict:

@@ -4,15 +4,14 @@ from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 
 from app import clock, payments_provider
-from app.accounts.models import MERCHANT, User
 from app.accounts.limits import login_limits
-from app.accounts.services import authenticate, issue_token, user_for_token
+from app.accounts.services import authenticate, issue_token
 from app.api import bp
-from app.api.errors import Forbidden
+from app.api.auth import merchant as _merchant  # also imported by the other merchant modules
 from app.api.inputs import ID, date_arg, json_object, optional_json_object, text_arg
 from app.api.serializers import merchant_order_json, merchant_product_json
 from app.catalog.services import shop_catalogue, update_product
-from app.errors import Invalid, Malformed, Unauthorized
+from app.errors import Invalid, Malformed
 from app.merchant.services import queue_state
 from app.notify.conversation import not_told
 from app.orders import services as orders
@@ -32,17 +31,6 @@ def auth_token():
     return jsonify(token=issue_token(user), role=user.role,
                    shop=user.shop.slug if user.shop else None,
                    expires_in=current_app.config["API_TOKEN_MAX_AGE"])
-
-
-def _merchant() -> User:
-    scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized(_("Authentification requise : Authorization: Bearer <jeton>."),
-                           code="missing_token")
-    user = user_for_token(token.strip())
-    if user.role != MERCHANT:
-        raise Forbidden(_("Réservé aux commerçants : ce compte ne tient pas de boutique."))
-    return user
 
 
 @bp.get("/merchant/orders")
