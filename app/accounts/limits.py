@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 
 from app.extensions import limiter
+from app.json_body import peek_json_object
 
 FAILED = (401, 422)  # wrong e-mail or password (API, page); an empty form counts too
 
@@ -25,11 +26,7 @@ def _account_tried() -> str:
     if request.form:
         email = request.form.get("email")
     elif request.is_json:
-        try:
-            body = request.get_json(silent=True)
-        except RecursionError:  # deep nesting: the view answers 400 itself
-            body = None
-        email = body.get("email") if isinstance(body, dict) else None
+        email = (peek_json_object() or {}).get("email")
     if not isinstance(email, str) or not email.strip():
         return ""
     return hashlib.sha256(email.strip().lower().encode("utf-8", "replace")).hexdigest()[:32]

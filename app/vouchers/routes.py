@@ -12,6 +12,7 @@ from app import clock
 from app.accounts.access import staff_pages
 from app.errors import DomainError, NotFound
 from app.extensions import db, limiter
+from app.json_body import peek_json_object
 from app.money import euros
 from app.numbers import small_int
 from app.vouchers import codes, services
@@ -42,11 +43,7 @@ def codes_in_checkout() -> int:
     checkout page's voucher field when the form is sent to reserve (not when a button only
     redraws the page: a line removed, the common window chosen)."""
     if request.is_json:
-        try:
-            body = request.get_json(silent=True)
-        except RecursionError:  # deep nesting: the view answers 400 itself
-            body = None
-        tried = body.get("vouchers") if isinstance(body, dict) else None
+        tried = (peek_json_object() or {}).get("vouchers")
         if not isinstance(tried, list):
             return 0
         return sum(1 for code in tried if isinstance(code, str) and code.strip())
