@@ -41,6 +41,7 @@ class OrderMoney:
     """What a page shows next to the refund form, straight from the database."""
     captured_cents: int      # paid by card and captured
     refunded_cents: int      # pending, processing or succeeded refunds
+    voucher_cents: int       # paid with the town's vouchers: not refunded to a card
     lines: list[RefundableLine]
     refunds: list[Refund]
 
@@ -56,7 +57,8 @@ def _holding_refunds(order_id: int):
 def order_money(order: Order) -> OrderMoney:
     # Only card money goes back to a card: the part the town's vouchers paid is not
     # refundable here (the association would issue a new voucher for it).
-    captured = order_sale(order.id)[0] - order_voucher_paid(order)
+    by_voucher = order_voucher_paid(order)
+    captured = order_sale(order.id)[0] - by_voucher
     refunds = list(db.session.scalars(sa.select(Refund).where(Refund.order_id == order.id)
                                       .order_by(Refund.id)))
     holding = [refund.id for refund in refunds if refund.status in HOLDING]
@@ -65,7 +67,7 @@ def order_money(order: Order) -> OrderMoney:
         .where(RefundLine.refund_id.in_(holding)).group_by(RefundLine.order_line_id)).all())
     lines = [RefundableLine(line, (line.confirmed_quantity or 0) - refunded_units.get(line.id, 0))
              for line in order.lines] if captured else []
-    return OrderMoney(captured_cents=captured,
+    return OrderMoney(captured_cents=captured, voucher_cents=by_voucher,
                       refunded_cents=sum(r.amount_cents for r in refunds if r.status in HOLDING),
                       lines=lines, refunds=refunds)
 

@@ -3,9 +3,14 @@ form, the QR code's ?code= kept across the confirm and ready redirects, and the 
 one way (authorised, to take at handover, taken), the handover's message agreeing with it."""
 import re
 
+import sqlalchemy as sa
+
+from app.extensions import db
 from app.orders import services as orders
+from app.orders.models import Order
 from app.money import euros
-from tests.factories import make_merchant, make_product, make_shop, place_order
+from tests.factories import (checkout_payload, make_merchant, make_product, make_shop,
+                             place_order)
 from tests.web.merchant_helpers import csrf_token, log_in, page, submit, text
 
 
@@ -134,3 +139,33 @@ def test_a_basket_from_two_shops_is_taken_once_both_are_done_and_the_page_says_s
     html = text(client.get(url))
     assert money(html)["taken"] == euros(260)
     assert 'data-testid="payment-state"' not in html
+
+
+def test_a_voucher_paid_order_says_the_same_money_in_the_payment_and_refund_panels(
+        app, client, clock, payments):
+    # A 30 € tart paid 12 € by voucher and 18 € by card: the refunds panel used to say
+    # "Encaissé 18 €" under "Paiement" while the panel above said "Débité 30 €".
+    from tests.vouchers.helpers import sold_voucher
+    shop = make_shop()
+    tart = make_product(shop, "Tarte aux myrtilles", 3000)
+    voucher = sold_voucher(clock.now, 1200)
+    body = checkout_payload({shop: [(tart, 1)]}, clock.now)
+    body["vouchers"] = [voucher.code]
+    created = client.post("/api/v1/checkouts", json=body)
+    assert created.status_code == 201
+    assert client.post(f"/api/v1/checkouts/{created.json['id']}/pay",
+                       json={"payment_method": "test_ok"}).status_code == 200
+    order = db.session.scalar(sa.select(Order))
+    orders.confirm_lines(order.id, shop.id, [(order.lines[0].id, 1)], now=clock.now,
+                         provider=payments)
+    orders.mark_ready(order.id, shop.id, now=clock.now)
+    orders.collect(order.id, shop.id, now=clock.now, provider=payments)
+    make_merchant(shop)
+    log_in(client, "boulangerie@example.fr")
+
+    html = text(client.get(f"/marchand/commandes/{order.id}"))
+
+    assert money(html)["taken"] == euros(3000)
+    assert re.search(r'data-testid="captured">([^<]+)<', html).group(1) == euros(1800)
+    assert euros(1200) in re.search(r'data-testid="voucher-part">([^<]+)<', html).group(1)
+    assert re.search(r'data-testid="refundable">([^<]+)<', html).group(1) == euros(1800)
