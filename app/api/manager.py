@@ -10,9 +10,9 @@ from app.api import bp, docs
 from app.api.auth import manager as _manager
 from app.api.inputs import json_object
 from app.errors import Invalid
-from app.shops.models import DEFAULT_COMMISSION_BPS
+from app.shops.models import DEFAULT_COMMISSION_BPS, Shop
 from app.shops.onboarding import (MAX_HOLDER, MAX_NAME, MISSING, ShopState, onboarding_states,
-                                  register_shop, set_published, shop_by_slug)
+                                  register_shop, set_published, shop_by_slug, shop_state)
 from app.timeutil import iso
 
 # Longest a typed SIRET, IBAN, BIC may be with its spaces; the services check the rest.
@@ -30,8 +30,8 @@ def manager_shop_json(state: ShopState) -> dict:
             "invitation_expires_at": iso(state.invited_until), "missing": state.missing}
 
 
-def _state(slug: str) -> dict:
-    return manager_shop_json(next(s for s in onboarding_states(clock()) if s.shop.slug == slug))
+def _state(shop: Shop) -> dict:
+    return manager_shop_json(shop_state(shop, clock()))
 
 
 @bp.get("/manager/shops")
@@ -58,7 +58,7 @@ def manager_create_shop():
                          commission_bps=body.get("commission_bps", DEFAULT_COMMISSION_BPS),
                          iban=body.get("iban"), bic=body.get("bic"),
                          account_holder=body.get("account_holder"))
-    return jsonify(_state(shop.slug)), 201
+    return jsonify(_state(shop)), 201
 
 
 @bp.post("/manager/shops/<slug>/invitation")
@@ -77,13 +77,13 @@ def manager_invite(slug):
 @bp.post("/manager/shops/<slug>/publish")
 def manager_publish(slug):
     _manager()
-    return jsonify(_state(set_published(slug, True).slug))
+    return jsonify(_state(set_published(slug, True, now=clock())))
 
 
 @bp.post("/manager/shops/<slug>/unpublish")
 def manager_unpublish(slug):
     _manager()
-    return jsonify(_state(set_published(slug, False).slug))
+    return jsonify(_state(set_published(slug, False, now=clock())))
 
 
 # Described next to the routes; docs.PATHS is the document served at /openapi.json.
@@ -146,9 +146,14 @@ docs.PATHS["/manager/shops/{slug}/invitation"] = {"post": docs._op(
                               ["email"])),
     error_descriptions={**_NOT_MANAGER,
                         "s409": "An account has this e-mail (duplicate_email)."})}
-for _action, _summary in (("publish", "Shoppers see the shop and may order from it"),
-                          ("unpublish", "Shoppers no longer see the shop (pages, search, "
-                                        "API) and a checkout for it is refused")):
+_NOT_READY = {"s409": "The shop lacks what shoppers need (not_ready, field published): a "
+                     "merchant who joined, opening hours, a product on sale; the message "
+                     "names them. The IBAN may come later."}
+for _action, _summary, _errors in (
+        ("publish", "Shoppers see the shop and may order from it", (404, 409)),
+        ("unpublish", "Shoppers no longer see the shop (pages, search, API) and a checkout "
+                      "for it is refused", (404,))):
     docs.PATHS[f"/manager/shops/{{slug}}/{_action}"] = {"post": docs._op(
         _summary, {"200": docs._json(docs._ref("ManagerShop"))}, tag=TOWN, secured=True,
-        params=[_SHOP_PARAM], errors=(404,), error_descriptions=_NOT_MANAGER)}
+        params=[_SHOP_PARAM], errors=_errors,
+        error_descriptions={**_NOT_MANAGER, **(_NOT_READY if 409 in _errors else {})})}

@@ -9,11 +9,11 @@ from wtforms.validators import InputRequired, Length, NumberRange
 
 from app import clock
 from app.accounts.invitations import INVITATION_DAYS, invite_merchant, pending_invitation
-from app.errors import DomainError
+from app.errors import DomainError, NotFound
 from app.manager.routes import bp
 from app.shops.models import DEFAULT_COMMISSION_BPS
 from app.shops.onboarding import (missing_labels, onboarding_states, register_shop,
-                                  set_published, shop_by_slug)
+                                  set_published, shop_by_slug, shop_state)
 
 
 class ShopForm(FlaskForm):
@@ -70,7 +70,7 @@ def new_shop():
 
 def _render_shop(slug: str, *, form=None, link=None, status=200):
     shop = shop_by_slug(slug)
-    state = next(s for s in onboarding_states(clock()) if s.shop.id == shop.id)
+    state = shop_state(shop, clock())
     return render_template("manager/shops_detail.html", shop=shop, state=state,
                            labels=missing_labels(), form=form or InvitationForm(formdata=None),
                            link=link, days=INVITATION_DAYS,
@@ -119,9 +119,12 @@ def unpublish(slug):
 
 def _publish(slug: str, published: bool):
     try:
-        shop = set_published(slug, published)
-    except DomainError:
+        shop = set_published(slug, published, now=clock())
+    except NotFound:
         abort(404)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("manager.shop", slug=slug))
     flash(_("Boutique publiée : les clients la voient.") if published else
           _("Boutique retirée : les clients ne la voient plus."), "success")
     return redirect(request.form.get("back") == "list" and url_for("manager.shops")

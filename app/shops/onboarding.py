@@ -14,7 +14,7 @@ from stdnum.fr import siret as siret_number
 from app.accounts.models import MERCHANT, User
 from app.catalog.models import Product
 from app.database import unit_of_work
-from app.errors import Invalid, NotFound
+from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.ledger.services import check_bic, check_iban
 from app.shops.models import OpeningHours, Shop
@@ -25,6 +25,10 @@ MAX_HOLDER = 70
 # What a shop still lacks, in the order the manager helps with it; the pages and the API
 # put these codes into words.
 MISSING = ("merchant_not_joined", "no_hours", "no_products", "no_iban", "unpublished")
+# What a shop must have before shoppers see it: someone to prepare the orders, hours to
+# offer slots in, something to sell. The IBAN may come later (its sales wait in the
+# ledger until then).
+NEEDED_TO_PUBLISH = ("merchant_not_joined", "no_hours", "no_products")
 
 
 def check_siret(value) -> str:
@@ -74,8 +78,18 @@ def shop_by_slug(slug: str) -> Shop:
     return shop
 
 
-def set_published(slug: str, published: bool) -> Shop:
+def set_published(slug: str, published: bool, *, now: datetime) -> Shop:
+    """Publish or withdraw a shop. Publishing a shop that lacks what NEEDED_TO_PUBLISH
+    names is refused with those codes, so no shopper meets an empty shop or an order
+    nobody will prepare; withdrawing is always allowed."""
     shop = shop_by_slug(slug)
+    if published:
+        lacking = [code for code in shop_state(shop, now).missing if code in NEEDED_TO_PUBLISH]
+        if lacking:
+            words = missing_labels()
+            raise Conflict(_("Pas encore publiable : %(missing)s.",
+                             missing=", ".join(words[code] for code in lacking)),
+                           field="published", code="not_ready")
     with unit_of_work():
         db.session.execute(sa.update(Shop).where(Shop.id == shop.id)
                            .values(active=published))
@@ -93,19 +107,25 @@ class ShopState:
     missing: list[str] = field(default_factory=list)
 
 
-def onboarding_states(now: datetime) -> list[ShopState]:
-    """Every shop with what it still lacks, those lacking the most first."""
+def onboarding_states(now: datetime, shop_id: int | None = None) -> list[ShopState]:
+    """Every shop (or the one shop_id) with what it still lacks, those lacking the most
+    first."""
     from app.accounts.invitations import pending_invitation
-    products = dict(db.session.execute(
-        sa.select(Product.shop_id, sa.func.count()).where(Product.active.is_(True))
-        .group_by(Product.shop_id)).all())
-    hours = dict(db.session.execute(
-        sa.select(OpeningHours.shop_id, sa.func.count()).group_by(OpeningHours.shop_id)).all())
-    merchants = dict(db.session.execute(
-        sa.select(User.shop_id, sa.func.count()).where(User.role == MERCHANT)
-        .group_by(User.shop_id)).all())
+
+    def per_shop(column, *where):
+        query = sa.select(column, sa.func.count()).where(*where).group_by(column)
+        if shop_id is not None:
+            query = query.where(column == shop_id)
+        return dict(db.session.execute(query).all())
+
+    products = per_shop(Product.shop_id, Product.active.is_(True))
+    hours = per_shop(OpeningHours.shop_id)
+    merchants = per_shop(User.shop_id, User.role == MERCHANT)
+    shops = sa.select(Shop).order_by(Shop.name)
+    if shop_id is not None:
+        shops = shops.where(Shop.id == shop_id)
     states = []
-    for shop in db.session.scalars(sa.select(Shop).order_by(Shop.name)):
+    for shop in db.session.scalars(shops):
         invitation = pending_invitation(shop.id, now)
         state = ShopState(shop, products.get(shop.id, 0), hours.get(shop.id, 0),
                           merchants.get(shop.id, 0),
@@ -117,6 +137,10 @@ def onboarding_states(now: datetime) -> list[ShopState]:
         states.append(state)
     states.sort(key=lambda s: -len(s.missing))
     return states
+
+
+def shop_state(shop: Shop, now: datetime) -> ShopState:
+    return onboarding_states(now, shop.id)[0]
 
 
 def missing_labels() -> dict[str, str]:

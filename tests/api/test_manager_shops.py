@@ -26,6 +26,15 @@ def test_the_manager_creates_a_shop_unpublished_then_publishes_it(client, town):
     assert created.json["missing"] == ["merchant_not_joined", "no_products", "unpublished"]
     assert client.get("/api/v1/shops/fromagerie-lenoir").status_code == 404
 
+    # Nobody to prepare the orders, nothing to sell: not yet
+    early = client.post("/api/v1/manager/shops/fromagerie-lenoir/publish", headers=town)
+    assert error_of(early) == (409, "not_ready", "published")
+    assert "aucun produit" in early.json["error"]["message"]
+    assert client.get("/api/v1/shops/fromagerie-lenoir").status_code == 404
+
+    shop = db.session.scalar(sa.select(Shop).where(Shop.slug == "fromagerie-lenoir"))
+    make_merchant(shop)
+    make_product(shop, "Comté 18 mois")
     published = client.post("/api/v1/manager/shops/fromagerie-lenoir/publish", headers=town)
     assert published.status_code == 200 and published.json["published"] is True
     assert client.get("/api/v1/shops/fromagerie-lenoir").status_code == 200

@@ -166,8 +166,23 @@ def test_an_email_that_has_an_account_is_refused(client, manager):
     assert count(ShopInvitation) == 0
 
 
+def test_a_shop_without_merchant_or_products_is_not_published(client, manager):
+    create(client)
+
+    refused = submit(client, "/gestion/boutiques/fromagerie-lenoir",
+                     "/gestion/boutiques/fromagerie-lenoir/publier", follow_redirects=True)
+
+    message = text(refused)
+    assert "Pas encore publiable" in message and "aucun produit" in message
+    assert "commerçant pas encore inscrit" in message and "pas d'IBAN" not in message
+    assert client.get("/boutiques/fromagerie-lenoir").status_code == 404
+
+
 def test_publish_then_unpublish(client, manager):
     create(client)
+    shop = db.session.scalar(sa.select(Shop).where(Shop.slug == "fromagerie-lenoir"))
+    make_merchant(shop)
+    make_product(shop, "Comté 18 mois")
 
     submit(client, "/gestion/boutiques/fromagerie-lenoir",
            "/gestion/boutiques/fromagerie-lenoir/publier")
