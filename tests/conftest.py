@@ -115,7 +115,7 @@ def app_on(database_uri, clock, *, real_commits=None, **settings):
     transaction rolled back at the end, or on emptied tables when the test is marked
     `real_commits` (or real_commits=True is given)."""
     real_commits = _real_commits if real_commits is None else real_commits
-    app = create_app({**_config(), "SQLALCHEMY_DATABASE_URI": database_uri, **settings})
+    app = _app_for(database_uri, settings)
     app.extensions["comptoir.clock"] = clock
     guard_providers(app)  # tests/provider_guard.py
     with app.app_context():
@@ -134,6 +134,32 @@ def app_on(database_uri, clock, *, real_commits=None, **settings):
         finally:
             db.session.remove()
             db.engine.dispose()
+
+
+# One app per database for the tests that ask for no settings of their own: building one
+# (blueprints, URL rules, Jinja) costs more than most tests. What a test may change on it
+# is put back before the next test: its config, its providers (fresh, so no calls are
+# carried over), the rate limits' counters.
+_shared_apps: dict[str, tuple] = {}
+
+
+def _app_for(database_uri: str, settings: dict):
+    from app.extensions import limiter
+    from app.notify.providers import sms_provider_from_config
+    from app.payments.providers import payment_provider_from_config
+    config = {**_config(), "SQLALCHEMY_DATABASE_URI": database_uri, **settings}
+    if settings:
+        return create_app(config)
+    if database_uri not in _shared_apps:
+        app = create_app(config)
+        _shared_apps[database_uri] = (app, dict(app.config))
+    app, saved_config = _shared_apps[database_uri]
+    app.config.clear()
+    app.config.update(saved_config)
+    app.extensions["comptoir.payments"] = payment_provider_from_config(app.config)
+    app.extensions["comptoir.sms"] = sms_provider_from_config(app.config)
+    limiter.reset()
+    return app
 
 
 # Databases whose tables may hold committed rows (absent: not known to be empty).
