@@ -6,6 +6,7 @@ checkout holds, a handover takes from both, a release gives back the hold only."
 from datetime import datetime
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask_babel import gettext as _
 
 from app import clock
@@ -239,5 +240,6 @@ def shop_catalogue_page(shop_id: int, *, q: str = "", page: int = 1,
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(Product.search_text.like(f"%{escaped}%", escape="\\"))
     query = query.order_by(Product.name, Product.id).offset((page - 1) * page_size)
-    rows = list(db.session.scalars(query.limit(page_size + 1)))
+    rows = list(db.session.scalars(query.options(so.selectinload(Product.photo))
+                                   .limit(page_size + 1)))
     return ProductPage(rows[:page_size], page + 1 if len(rows) > page_size else None)

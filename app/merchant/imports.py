@@ -23,6 +23,9 @@ from app.catalog.importer import DETECTED, apply_plan, plan_import
 from app.catalog.services import MAX_STOCK, archive_product, create_product
 from app.errors import DomainError, Invalid
 from app.merchant.forms import EurosField
+from app.merchant.photos import photo_field, uploaded
+from app.photos.routes import photo_storage
+from app.photos.services import process_photo, set_product_photo
 from app.merchant.routes import bp
 
 MAX_FILE_BYTES = 5 * 1024 * 1024  # 5,000 lines of a generous catalogue, several times over
@@ -59,6 +62,7 @@ class NewProductForm(FlaskForm):
     description = TextAreaField(_l("Description"), render_kw={"rows": 3, "maxlength": 2000,
                                                                "data-testid": "description"})
     active = BooleanField(_l("En vente"), default=True, render_kw={"data-testid": "active"})
+    photo = photo_field(_l("Photo"), required=False)
 
 
 def _waiting(sha: str) -> Path:
@@ -142,6 +146,14 @@ def new_product():
     if not form.validate_on_submit():
         return render_template("merchant/product_new.html", form=form, shop=current_user.shop), \
             422 if form.is_submitted() else 200
+    processed = None
+    if form.photo.data:  # checked first: a refused picture leaves no product behind
+        try:
+            processed = process_photo(uploaded(form.photo))
+        except DomainError as error:
+            form.photo.errors = [*form.photo.errors, error.message]
+            return render_template("merchant/product_new.html", form=form,
+                                   shop=current_user.shop), error.status
     fields = {"name": form.name.data or "", "price_cents": form.price.data,
               "stock": form.on_hand.data, "sku": form.sku.data, "ean": form.ean.data,
               "description": form.description.data or "",
@@ -154,6 +166,8 @@ def new_product():
         target.errors = [*target.errors, error.message]
         return render_template("merchant/product_new.html", form=form,
                                shop=current_user.shop), error.status
+    if processed is not None:
+        set_product_photo(current_user.shop_id, product.id, processed, photo_storage())
     flash(_("« %(name)s » ajouté.", name=product.name), "success")
     return redirect(url_for("merchant.catalogue", _anchor=f"p{product.id}"))
 
