@@ -1,5 +1,6 @@
 """Merchant API for the catalogue's life: add a product, archive one, import a file (with a
-dry run). The same services as the shop's pages (catalog.services, catalog.importer)."""
+dry run), set or remove a product's photo. The same services as the shop's pages
+(catalog.services, catalog.importer, photos.services)."""
 from flask import jsonify, request
 from flask_babel import gettext as _
 
@@ -11,6 +12,9 @@ from app.api.serializers import merchant_product_json
 from app.catalog.importer import DETECTED, apply_plan, plan_import
 from app.catalog.services import archive_product, create_product
 from app.errors import Invalid
+from app.photos.routes import photo_storage
+from app.photos.services import MAX_BYTES, remove_product_photo, set_product_photo
+from app.photos.uploads import takes_upload
 
 FLAGS = {"true": True, "false": False}
 
@@ -59,3 +63,25 @@ def import_merchant_products():
     if not dry_run:
         apply_plan(shop, plan)  # 422 on the first error, nothing written
     return jsonify(answer)
+
+
+@bp.put(f"/merchant/products/<{ID}:product_id>/photo")
+def put_merchant_product_photo(product_id):
+    """multipart/form-data, the picture in the field `photo` (as a phone's form sends it)."""
+    shop_id = _merchant().shop_id
+    upload = request.files.get("photo")
+    if upload is None:
+        raise Invalid(_("Envoyez la photo (multipart/form-data, champ photo)."), field="photo",
+                      code="required")
+    product = set_product_photo(shop_id, product_id, upload.read(MAX_BYTES + 1),
+                                photo_storage())
+    return jsonify(merchant_product_json(product))
+
+
+@bp.delete(f"/merchant/products/<{ID}:product_id>/photo")
+def delete_merchant_product_photo(product_id):
+    shop_id = _merchant().shop_id
+    return jsonify(merchant_product_json(remove_product_photo(shop_id, product_id)))
+
+
+takes_upload("api.put_merchant_product_photo")
