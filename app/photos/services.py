@@ -14,6 +14,7 @@ longer referenced is left to a later clean-up."""
 import hashlib
 import io
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -59,30 +60,52 @@ def too_large_message() -> str:
 def process_photo(data: bytes, *, field: str = "photo") -> ProcessedPhoto:
     """The kept widths of the picture in `data`, or Invalid (on `field`) saying why not.
     Pure: nothing is written."""
+    with _refusals(field):
+        image = _opened(data, field)
+        image = ImageOps.exif_transpose(image)  # decodes; upright as it was taken
+        image = _srgb(image)
+    return _encode(image)
+
+
+def check_photo(data: bytes, *, field: str = "photo") -> tuple[int, int]:
+    """What process_photo would refuse without decoding (weight, kind, pixels): its header
+    only, for a plan of many photos. The picture's (width, height)."""
+    with _refusals(field):
+        image = _opened(data, field)
+    return image.size
+
+
+def _opened(data: bytes, field: str) -> Image.Image:
     if not data:
         raise Invalid(_("Choisissez une photo."), field=field, code="required")
     if len(data) > MAX_BYTES:
         raise Invalid(too_large_message(), field=field, code="too_large")
-    not_an_image = Invalid(_("Ce fichier n'est pas une photo (JPEG, PNG, WebP ou HEIC)."),
-                           field=field, code="not_an_image")
-    too_big = Invalid(_("Image trop grande (50 millions de pixels au plus)."), field=field,
-                      code="too_many_pixels")
+    image = Image.open(io.BytesIO(data), formats=ACCEPTED)
+    # Only the header is read so far: the size is known before any pixel is.
+    if image.width * image.height > MAX_PIXELS:
+        raise _too_many_pixels(field)
+    return image
+
+
+def _too_many_pixels(field: str) -> Invalid:
+    return Invalid(_("Image trop grande (50 millions de pixels au plus)."), field=field,
+                   code="too_many_pixels")
+
+
+@contextmanager
+def _refusals(field: str):
+    """Pillow's failures as refusals of the field."""
     with warnings.catch_warnings():
         # Pillow's own bomb check warns below twice its limit: a refusal here too.
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            image = Image.open(io.BytesIO(data), formats=ACCEPTED)
-            # Only the header is read so far: the size is known before any pixel is.
-            if image.width * image.height > MAX_PIXELS:
-                raise too_big
-            image = ImageOps.exif_transpose(image)  # decodes; upright as it was taken
-            image = _srgb(image)
+            yield
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise too_big from None
+            raise _too_many_pixels(field) from None
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError,
                 TypeError, IndexError, KeyError, ZeroDivisionError):
-            raise not_an_image from None
-    return _encode(image)
+            raise Invalid(_("Ce fichier n'est pas une photo (JPEG, PNG, WebP ou HEIC)."),
+                          field=field, code="not_an_image") from None
 
 
 def _srgb(image: Image.Image) -> Image.Image:
