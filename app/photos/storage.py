@@ -86,7 +86,12 @@ class S3Storage:
 
 
 def storage_from_config(config, instance_path: str):
-    if config.get("PHOTOS_STORAGE", "local") == "s3":
+    kind = config.get("PHOTOS_STORAGE", "local")
+    if kind not in ("local", "s3"):
+        raise RuntimeError(f"COMPTOIR_PHOTOS_STORAGE is {kind!r}: 'local' or 's3'.")
+    if kind == "s3":
+        if not config.get("PHOTOS_S3_BUCKET"):
+            raise RuntimeError("COMPTOIR_PHOTOS_STORAGE=s3 needs COMPTOIR_PHOTOS_S3_BUCKET.")
         return S3Storage(config["PHOTOS_S3_BUCKET"],
                          endpoint_url=config.get("PHOTOS_S3_ENDPOINT_URL"),
                          region=config.get("PHOTOS_S3_REGION"),

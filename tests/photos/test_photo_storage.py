@@ -77,6 +77,9 @@ def test_settings_choose_the_store(s3_endpoint, tmp_path):
     assert isinstance(local, LocalStorage) and local.root == tmp_path / "media"
     assert isinstance(remote, S3Storage)
     assert remote.public_url("x.webp") == "https://cdn.example.fr/media/x.webp"
+    for wrong in ({"PHOTOS_STORAGE": "s3"}, {"PHOTOS_STORAGE": "ftp"}):
+        with pytest.raises(RuntimeError, match="COMPTOIR_PHOTOS_"):
+            storage_from_config(wrong, str(tmp_path))
 
 
 def test_a_photo_in_the_bucket_is_served_by_the_app_without_a_public_url(
