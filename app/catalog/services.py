@@ -228,6 +228,7 @@ def shop_catalogue(shop_id: int) -> list[Product]:
     merchant manages."""
     return list(db.session.scalars(sa.select(Product).where(Product.shop_id == shop_id,
                                                             Product.archived_at.is_(None))
+                                   .options(so.selectinload(Product.photo))
                                    .order_by(Product.name, Product.id)))
 
 
