@@ -9,7 +9,7 @@ from app.extensions import db
 from app.photos.models import Photo
 from app.photos.services import set_shop_logo
 from tests.api.conftest import count, error_of
-from tests.factories import make_merchant, make_product, make_shop
+from tests.factories import make_product, make_shop
 from tests.photos.images import heic, jpeg
 
 

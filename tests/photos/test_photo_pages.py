@@ -2,6 +2,7 @@
 (a product's photo on the catalogue page or when adding one, the logo in the settings):
 `<img srcset sizes width height alt>` lazy below the fold; a refused picture said on its
 field with nothing written; a body too large said on the page, not on a bare 413."""
+import io
 import re
 from html import unescape
 
@@ -118,7 +119,7 @@ def _send_photo(client, product, data: bytes, filename="photo.jpg"):
     token = csrf_token(page(client, "/marchand/produits"))
     return client.post(f"/marchand/produits/{product.id}/photo",
                        data={"csrf_token": token,
-                             f"ph{product.id}-photo": (__import__("io").BytesIO(data), filename)},
+                             f"ph{product.id}-photo": (io.BytesIO(data), filename)},
                        content_type="multipart/form-data")
 
 
@@ -193,7 +194,7 @@ def test_a_new_product_with_its_photo(client, photo_store):
     def add(name, data):
         return client.post("/marchand/produits/nouveau", data={
             "csrf_token": token, "name": name, "price": "2,50", "on_hand": "3", "active": "y",
-            "photo": (__import__("io").BytesIO(data), "photo.heic")},
+            "photo": (io.BytesIO(data), "photo.heic")},
             content_type="multipart/form-data")
 
     refused = add("Pain au levain", b"\0" * 300)
@@ -216,7 +217,7 @@ def test_the_shop_logo_in_the_settings(client, photo_store):
     def send(data):
         token = csrf_token(page(client, "/marchand/reglages"))
         return client.post("/marchand/reglages/logo", data={
-            "csrf_token": token, "logo": (__import__("io").BytesIO(data), "logo.png")},
+            "csrf_token": token, "logo": (io.BytesIO(data), "logo.png")},
             content_type="multipart/form-data")
 
     refused = send(b"<svg xmlns='http://www.w3.org/2000/svg'/>")
