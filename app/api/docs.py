@@ -699,7 +699,7 @@ PATHS.update({
 })
 
 # --- Photos: a product's, the shop's logo (app/api/merchant_products.py) -------------
-from app.photos import services as photos  # noqa: E402
+from app.photos import archive, services as photos  # noqa: E402
 
 
 def _photo(description: str) -> dict:
@@ -725,6 +725,23 @@ _PHOTO_ERRORS = {
     "s422": "`photo` missing (required), over 15 MB (too_large), not a JPEG, PNG, WebP or "
             "HEIC picture (not_an_image), or more than "
             f"{photos.MAX_PIXELS // 1_000_000} million pixels (too_many_pixels)."}
+_IMPORT = PATHS["/merchant/products/import"]["post"]
+_IMPORT["requestBody"]["content"]["multipart/form-data"]["schema"]["properties"]["photos"] = {
+    "type": "string", "format": "binary",
+    "description": "Optional: a ZIP of photos named by SKU (BOUL-001.jpg; JPEG, PNG, WebP or "
+                   f"HEIC, 15 MB each; at most {archive.MAX_MEMBERS} files, 1 GB unpacked: "
+                   "beyond, 422 on `photos`)."}
+_IMPORT["summary"] += (". With a ZIP of photos, each photo's fate is answered too, and a real "
+                       "run gives each matched product its photo")
+SCHEMAS["ImportPlan"]["properties"].update({
+    "photos": {"type": "array", "description": "Only when a ZIP was sent: each photo's fate "
+               "(matched: a product of the shop or of the file has that SKU).",
+               "items": _obj({"name": TEXT, "sku": NULLABLE_TEXT,
+                              "fate": {"type": "string", "enum": [
+                                  archive.MATCHED, archive.NO_SUCH_SKU, archive.NOT_AN_IMAGE]},
+                              "message": NULLABLE_TEXT}, ["name", "sku", "fate", "message"])},
+    "photos_set": {**COUNT, "description": "A real run with a ZIP: the photos given to their "
+                                           "product."}})
 PATHS["/merchant/products/{id}/photo"] = {
     "put": _op(
         "Set (or replace) a product's photo: multipart/form-data, the picture in the field "

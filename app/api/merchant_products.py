@@ -12,6 +12,7 @@ from app.api.serializers import merchant_product_json
 from app.catalog.importer import DETECTED, apply_plan, plan_import
 from app.catalog.services import archive_product, create_product
 from app.errors import Invalid
+from app.photos.archive import apply_photos, plan_photos
 from app.photos.routes import photo_storage
 from app.photos.services import MAX_BYTES, remove_product_photo, set_product_photo
 from app.photos.uploads import takes_upload
@@ -52,6 +53,10 @@ def import_merchant_products():
         raise Invalid(_("Envoyez le fichier (multipart/form-data, champ file)."), field="file",
                       code="required")
     plan = plan_import(shop, upload.read(), withdraw_missing=withdraw, encodings=DETECTED)
+    archive = request.files.get("photos")  # optional: a ZIP of photos named by SKU
+    photos = plan_photos(shop.id, archive.stream, file_skus={
+        line.sku: line.name for line in plan.lines if line.sku and line.fate != "withdraw"}
+    ) if archive is not None else None
     answer = {"dry_run": dry_run,
               "counts": {fate: plan.count(fate)
                          for fate in ("create", "update", "unchanged", "withdraw")},
@@ -60,9 +65,18 @@ def import_merchant_products():
                         for line in plan.lines],
               "errors": [{"line": error.line, "field": error.field, "message": error.message}
                          for error in plan.errors]}
+    if photos is not None:
+        answer["photos"] = [{"name": photo.name, "sku": photo.sku or None, "fate": photo.fate,
+                             "message": photo.message or None} for photo in photos]
     if not dry_run:
         apply_plan(shop, plan)  # 422 on the first error, nothing written
+        if photos is not None:
+            report = apply_photos(shop.id, archive.stream, photo_storage())
+            answer["photos_set"] = report.set
     return jsonify(answer)
+
+
+takes_upload("api.import_merchant_products", "PHOTO_ZIP_MAX_BYTES")
 
 
 @bp.put(f"/merchant/products/<{ID}:product_id>/photo")

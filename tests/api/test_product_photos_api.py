@@ -96,3 +96,32 @@ def test_the_shops_json_carries_its_logo(client, shop, photo_store):
     logo = client.get(f"/api/v1/shops/{shop.slug}").json["logo"]
     assert list(logo["urls"]) == ["160", "300"]
     assert client.get("/api/v1/shops").json[0]["logo"] == logo
+
+
+def test_the_import_takes_a_zip_of_photos_named_by_sku(client, shop, auth, photo_store):
+    import zipfile
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("PAIN-1.jpg", jpeg(400, 300))
+        z.writestr("PAIN-9.jpg", jpeg())
+        z.writestr("../PAIN-1.jpg", jpeg())
+    catalogue = "name;price;stock;sku\nFougasse;3,20;4;PAIN-1\n".encode()
+
+    def send(dry_run: str):
+        return client.post(f"/api/v1/merchant/products/import?dry_run={dry_run}", headers=auth,
+                           content_type="multipart/form-data", data={
+                               "file": (io.BytesIO(catalogue), "catalogue.csv"),
+                               "photos": (io.BytesIO(archive.getvalue()), "photos.zip")})
+
+    planned = send("true")
+    assert planned.status_code == 200
+    assert [(p["name"], p["fate"]) for p in planned.json["photos"]] == [
+        ("PAIN-1.jpg", "matched"), ("PAIN-9.jpg", "no_such_sku"),
+        ("../PAIN-1.jpg", "not_an_image")]
+    assert count(Photo) == 0 and "photos_set" not in planned.json
+
+    imported = send("false")
+
+    assert imported.status_code == 200 and imported.json["photos_set"] == 1
+    fougasse = client.get("/api/v1/merchant/products", headers=auth).json[0]
+    assert fougasse["name"] == "Fougasse" and fougasse["photo"]["width"] == 400
