@@ -1,5 +1,6 @@
 """Settings, read from the environment (see ../shared/api-v1.md, "Running")."""
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -62,6 +63,21 @@ class Config:
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = TIMEZONE
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # a checkout is a few KB; CSV imports go by CLI
+    # The pages and API calls that take a photo (or a ZIP of them) raise the request's own
+    # limit to this (app/photos/uploads.py); every other request keeps the 2 MB above.
+    PHOTO_UPLOAD_MAX_BYTES = 16 * 1024 * 1024  # one photo (15 MB) and its form
+    PHOTO_ZIP_MAX_BYTES = int(os.environ.get("COMPTOIR_PHOTO_ZIP_MAX_MB", "100")) * 1024 * 1024
+    # Where the photos' files go: "local" (PHOTOS_DIR, default instance/media/, served by
+    # the app) or "s3" (an S3-compatible bucket, credentials the usual boto3 way).
+    PHOTOS_STORAGE = os.environ.get("COMPTOIR_PHOTOS_STORAGE", "local")
+    PHOTOS_DIR = os.environ.get("COMPTOIR_PHOTOS_DIR") or None
+    PHOTOS_S3_BUCKET = os.environ.get("COMPTOIR_PHOTOS_S3_BUCKET")
+    PHOTOS_S3_ENDPOINT_URL = os.environ.get("COMPTOIR_PHOTOS_S3_ENDPOINT_URL") or None
+    PHOTOS_S3_REGION = os.environ.get("COMPTOIR_PHOTOS_S3_REGION") or None
+    PHOTOS_S3_PREFIX = os.environ.get("COMPTOIR_PHOTOS_S3_PREFIX", "")
+    # The bucket's public address (or a CDN's): pages point images there (and the CSP
+    # allows it); unset, the app serves the bucket's files itself under /photos/.
+    PHOTOS_PUBLIC_URL = os.environ.get("COMPTOIR_PHOTOS_PUBLIC_URL") or None
     WTF_CSRF_TIME_LIMIT = None  # a phone left on the checkout page overnight must still submit
     # Bearer tokens of the merchant API stay valid this long.
     API_TOKEN_MAX_AGE = 30 * 24 * 3600
@@ -105,3 +121,5 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = True
     SECRET_KEY = "test"
     PUBLIC_URL = "http://comptoir.test"
+    # Not the instance folder: a test that needs to see its files uses its own (photo_store).
+    PHOTOS_DIR = str(Path(tempfile.gettempdir()) / "comptoir-test-photos")

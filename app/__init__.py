@@ -65,6 +65,8 @@ def create_app(config: type | dict | None = None) -> Flask:
     app.register_blueprint(voucher_routes.balance_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # bearer tokens and JSON, no cookies: CSRF does not apply
+    from app.photos import routes as photo_routes
+    photo_routes.init_app(app)
     register_templating(app)
     register_cli(app)
     from app import ops  # health, readiness, metrics, request log, proxy headers, doctor

@@ -1,6 +1,7 @@
 """Imports every model so that metadata (create_all, Alembic autogenerate) sees them all."""
 from app.accounts.models import User  # noqa: F401
 from app.catalog.models import Product  # noqa: F401
+from app.photos.models import Photo  # noqa: F401
 from app.ledger.models import LedgerEntry, Refund, RefundLine  # noqa: F401
 from app.notify.models import SmsMessage, SmsOptOut  # noqa: F401
 from app.orders.models import Checkout, Customer, Order, OrderEvent, OrderLine  # noqa: F401

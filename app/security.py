@@ -8,6 +8,7 @@ import logging
 import math
 import secrets
 from collections import Counter
+from urllib.parse import urlsplit
 
 from flask import Flask, g, request
 
@@ -91,8 +92,13 @@ def allow_stripe() -> None:
     request.environ[STRIPE_PAGE] = True
 
 
-def content_security_policy(*, html: bool, stripe: bool = False) -> str:
+def content_security_policy(*, html: bool, stripe: bool = False,
+                            image_origin: str | None = None) -> str:
+    """`image_origin`: where the photos are served from when not from this site (an S3
+    bucket's public address, COMPTOIR_PHOTOS_PUBLIC_URL)."""
     policy = dict(PAGE_POLICY if html else DATA_POLICY)
+    if html and image_origin:
+        policy["img-src"] += f" {image_origin}"
     if html and stripe:
         policy["script-src"] += f" {STRIPE_JS}"
         policy["frame-src"] = STRIPE_FRAMES
@@ -108,6 +114,7 @@ def init_app(app: Flask) -> None:
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
     app.config["SESSION_COOKIE_HTTPONLY"] = True
+    image_origin = _origin(app.config.get("PHOTOS_PUBLIC_URL"))
 
     @app.before_request
     def user_from_this_request():
@@ -121,10 +128,19 @@ def init_app(app: Flask) -> None:
         headers = response.headers
         html = response.mimetype in ("text/html", "image/svg+xml")
         headers.setdefault("Content-Security-Policy", content_security_policy(
-            html=html, stripe=html and request.environ.get(STRIPE_PAGE, False)))
+            html=html, stripe=html and request.environ.get(STRIPE_PAGE, False),
+            image_origin=image_origin))
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         if https:
             headers.setdefault("Strict-Transport-Security", HSTS)
         return response
+
+
+def _origin(url: str | None) -> str | None:
+    """scheme://host[:port] of a URL, or None."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None

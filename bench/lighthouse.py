@@ -110,7 +110,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "FLASK_APP": "wsgi", "DATABASE_URL": f"sqlite:///{tmp}/demo.db",
                "COMPTOIR_PUBLIC_URL": base, "COMPTOIR_PAYMENTS": "offline",
-               "COMPTOIR_SMS": "log", "COMPTOIR_DEMO": "1"}  # the demo town, as bin/demo runs it
+               "COMPTOIR_SMS": "log", "COMPTOIR_DEMO": "1",  # the demo town, as bin/demo runs it
+               "COMPTOIR_PHOTOS_DIR": f"{tmp}/media"}  # its photos, drawn at seed time
         server = start_demo(env, port)
         try:
             cookie, tracking = shopper_session(base)

@@ -289,3 +289,12 @@ def sms(app):
 @pytest.fixture
 def backend(app):
     return db.engine.dialect.name
+
+
+@pytest.fixture
+def photo_store(app, tmp_path):
+    """The app's photos in a folder of this test's own (app/photos/storage.py)."""
+    from app.photos.storage import LocalStorage
+    store = LocalStorage(tmp_path / "media")
+    app.extensions["comptoir.photos"] = store
+    return store

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from app.accounts.models import User
 from app.catalog.models import Product
 from app.extensions import db
+from app.photos.models import Photo
 from app.figures.services import RECENT_DAYS
 from app.orders.models import Checkout, Order
 from app.shops.models import Shop
@@ -40,12 +41,15 @@ def test_demo_seed_builds_the_demo_town_once(runner):
     assert "comptoir-demo" in first.output  # the operator needs the password to log in
     assert count(User, User.role == "merchant") == len(shops)
     assert count(User, User.role == "manager") == 1
+    # Photos drawn at seed time, so that the shopper's pages are measured with them
+    assert count(Product, Product.photo_id.is_(None)) == 0
+    assert all(shop.logo_id for shop in shops)
 
-    before = (count(Shop), count(Product), count(User))
+    before = (count(Shop), count(Product), count(User), count(Photo))
     again = runner.invoke(args=["demo", "seed"])
 
     assert again.exit_code == 0, again.output
-    assert (count(Shop), count(Product), count(User)) == before
+    assert (count(Shop), count(Product), count(User), count(Photo)) == before
     assert again.output == first.output
 
 

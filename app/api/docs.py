@@ -698,6 +698,65 @@ PATHS.update({
                                     "first line in error; `field` names the column."})},
 })
 
+# --- Photos: a product's, the shop's logo (app/api/merchant_products.py) -------------
+from app.photos import archive, services as photos  # noqa: E402
+
+
+def _photo(description: str) -> dict:
+    return {**_obj({
+        "width": {"type": "integer", "minimum": 1,
+                  "description": "Of the widest file (the picture's own, at most "
+                                 f"{photos.WIDTHS[-1]})."},
+        "height": {"type": "integer", "minimum": 1},
+        "urls": {"type": "object", "additionalProperties": {"type": "string", "format": "uri"},
+                 "description": "Width in pixels (\"160\", \"320\", \"640\", \"1280\"; none "
+                                "wider than the picture, its own width last) -> absolute URL "
+                                "of that WebP file, cached for a year (its name is its "
+                                "content's hash)."}}, ["width", "height", "urls"]),
+        "nullable": True, "description": description}
+
+
+for _name in ("Product", "MerchantProduct"):
+    SCHEMAS[_name]["properties"]["photo"] = _photo("The product's photo; null when it has none.")
+SCHEMAS["Shop"]["properties"]["logo"] = _photo("The shop's logo; null when it has none.")
+_PHOTO_ERRORS = {
+    "s404": "No such product in the shop (or archived).",
+    "s413": f"The body is over {photos.MAX_BYTES // (1024 * 1024) + 1} MiB.",
+    "s422": "`photo` missing (required), over 15 MB (too_large), not a JPEG, PNG, WebP or "
+            "HEIC picture (not_an_image), or more than "
+            f"{photos.MAX_PIXELS // 1_000_000} million pixels (too_many_pixels)."}
+_IMPORT = PATHS["/merchant/products/import"]["post"]
+_IMPORT["requestBody"]["content"]["multipart/form-data"]["schema"]["properties"]["photos"] = {
+    "type": "string", "format": "binary",
+    "description": "Optional: a ZIP of photos named by SKU (BOUL-001.jpg; JPEG, PNG, WebP or "
+                   f"HEIC, 15 MB each; at most {archive.MAX_MEMBERS} files, 1 GB unpacked: "
+                   "beyond, 422 on `photos`)."}
+_IMPORT["summary"] += (". With a ZIP of photos, each photo's fate is answered too, and a real "
+                       "run gives each matched product its photo")
+SCHEMAS["ImportPlan"]["properties"].update({
+    "photos": {"type": "array", "description": "Only when a ZIP was sent: each photo's fate "
+               "(matched: a product of the shop or of the file has that SKU).",
+               "items": _obj({"name": TEXT, "sku": NULLABLE_TEXT,
+                              "fate": {"type": "string", "enum": [
+                                  archive.MATCHED, archive.NO_SUCH_SKU, archive.NOT_AN_IMAGE]},
+                              "message": NULLABLE_TEXT}, ["name", "sku", "fate", "message"])},
+    "photos_set": {**COUNT, "description": "A real run with a ZIP: the photos given to their "
+                                           "product."}})
+PATHS["/merchant/products/{id}/photo"] = {
+    "put": _op(
+        "Set (or replace) a product's photo: multipart/form-data, the picture in the field "
+        "`photo` (JPEG, PNG, WebP or HEIC, 15 MB at most). It is turned upright, stripped of "
+        "its metadata (EXIF, GPS) and kept as WebP of a few widths",
+        {"200": _json(_ref("MerchantProduct"))}, tag=MERCHANT, secured=True,
+        params=[ID_PARAM], errors=(404, 422),
+        body={"required": True, "content": {"multipart/form-data": {"schema": _obj(
+            {"photo": {"type": "string", "format": "binary"}}, ["photo"])}}},
+        error_descriptions=_PHOTO_ERRORS),
+    "delete": _op(
+        "Remove a product's photo (none is fine)", {"200": _json(_ref("MerchantProduct"))},
+        tag=MERCHANT, secured=True, params=[ID_PARAM], errors=(404,)),
+}
+
 DOCUMENT = {
     "openapi": "3.0.3",
     "info": {"title": "Comptoir API", "version": "1",

@@ -8,6 +8,7 @@ from app.catalog.promotions import shown_price
 from app.orders.event_text import event_text
 from app.orders.models import Checkout, Order
 from app.payments.providers import PaymentProvider
+from app.photos.routes import photo_json
 from app.payments.services import payment_details
 from app.vouchers.services import checkout_vouchers
 from app.pickup.services import Slot
@@ -18,7 +19,7 @@ from app.timeutil import iso
 
 def shop_json(shop: Shop) -> dict:
     return {"slug": shop.slug, "name": shop.name, "address": shop.address, "phone": shop.phone,
-            "description": shop.description}
+            "description": shop.description, "logo": photo_json(shop.logo)}
 
 
 def shop_detail_json(shop: Shop, today: date) -> dict:
@@ -47,7 +48,8 @@ def product_json(product: Product, now: datetime | None = None) -> dict:
             "promotion": {"price_cents": product.promo_price_cents,
                           "starts_at": iso(product.promo_starts_at),
                           "ends_at": iso(product.promo_ends_at)} if shown.promotion else None,
-            "available": product.available, "max_per_order": product.max_per_order}
+            "available": product.available, "max_per_order": product.max_per_order,
+            "photo": photo_json(product.photo)}
 
 
 def merchant_product_json(product: Product, now: datetime | None = None) -> dict:

@@ -6,6 +6,7 @@ from sqlalchemy.ext.hybrid import hybrid_property
 
 from app.database import UTCDateTime, utcnow
 from app.extensions import db
+from app.photos.models import Photo
 from app.shops.models import Shop
 
 
@@ -62,8 +63,11 @@ class Product(db.Model):
                                                      server_default=str(DEFAULT_MAX_PER_ORDER))
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow,
                                                        onupdate=utcnow)
+    # Its photo (app/photos), shown on the shopper's pages; none until the shop sends one.
+    photo_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("photos.id"))
 
     shop: so.Mapped[Shop] = so.relationship()
+    photo: so.Mapped[Photo | None] = so.relationship()
 
     @hybrid_property
     def stock(self) -> int:

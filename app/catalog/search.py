@@ -3,6 +3,7 @@ import unicodedata
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 
 from app.catalog import fulltext
 from app.catalog.models import Product
@@ -52,7 +53,8 @@ def search_products(*, q: str = "", shop_slug: str | None = None, category: str 
             query = query.where(match)
         order = [rank, *order]
     query = query.order_by(*order).offset((page - 1) * page_size)
-    rows = list(db.session.scalars(query.limit(page_size + 1)))
+    rows = list(db.session.scalars(query.options(so.selectinload(Product.photo))
+                                   .limit(page_size + 1)))
     return ProductPage(rows[:page_size], page + 1 if len(rows) > page_size else None)
 
 

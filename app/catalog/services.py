@@ -6,6 +6,7 @@ checkout holds, a handover takes from both, a release gives back the hold only."
 from datetime import datetime
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask_babel import gettext as _
 
 from app import clock
@@ -227,6 +228,7 @@ def shop_catalogue(shop_id: int) -> list[Product]:
     merchant manages."""
     return list(db.session.scalars(sa.select(Product).where(Product.shop_id == shop_id,
                                                             Product.archived_at.is_(None))
+                                   .options(so.selectinload(Product.photo))
                                    .order_by(Product.name, Product.id)))
 
 
@@ -239,5 +241,6 @@ def shop_catalogue_page(shop_id: int, *, q: str = "", page: int = 1,
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(Product.search_text.like(f"%{escaped}%", escape="\\"))
     query = query.order_by(Product.name, Product.id).offset((page - 1) * page_size)
-    rows = list(db.session.scalars(query.limit(page_size + 1)))
+    rows = list(db.session.scalars(query.options(so.selectinload(Product.photo))
+                                   .limit(page_size + 1)))
     return ProductPage(rows[:page_size], page + 1 if len(rows) > page_size else None)

@@ -2,12 +2,15 @@
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 
 from app.accounts.models import MANAGER, MERCHANT, User
 from app.catalog.models import Product
 from app.catalog.search import search_text_for
 from app.database import unit_of_work, utcnow
+from app.demo.pictures import product_picture, shop_logo
 from app.extensions import db
+from app.photos.services import set_product_photo, set_shop_logo
 from app.shops.models import Shop
 from app.shops.services import create_shop
 
@@ -112,12 +115,24 @@ def seed_demo() -> list[tuple[str, str, str]]:
                         promo_starts_at=now if on_promotion else None,
                         promo_ends_at=now + timedelta(days=7) if on_promotion else None,
                         search_text=search_text_for(product_name)))
+        _ensure_pictures(shop)
         email = f"{slug}@demo.comptoir.fr"
         _ensure_user(email, MERCHANT, shop.id)
         accounts.append(("merchant", email, slug))
     _ensure_user(MANAGER_EMAIL, MANAGER, None)
     accounts.append(("manager", MANAGER_EMAIL, ""))
     return accounts
+
+
+def _ensure_pictures(shop: Shop) -> None:
+    """A logo and a photo for each product, drawn now, for what has none yet."""
+    storage = current_app.extensions["comptoir.photos"]
+    if shop.logo_id is None:
+        set_shop_logo(shop.id, shop_logo(shop.slug, shop.name), storage)
+    bare = db.session.execute(sa.select(Product.id, Product.name).where(
+        Product.shop_id == shop.id, Product.photo_id.is_(None))).all()
+    for product_id, name in bare:
+        set_product_photo(shop.id, product_id, product_picture(shop.slug, name), storage)
 
 
 def _ensure_user(email: str, role: str, shop_id: int | None) -> None:

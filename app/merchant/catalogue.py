@@ -61,17 +61,31 @@ def _query() -> tuple[str, int]:
     return q, min(page, MAX_PAGE) if page and page >= 1 else 1
 
 
-def _render(failed: tuple[int, ProductForm] | None = None, status: int = 200):
+def own_product(product_id: int) -> Product:
+    product = db.session.get(Product, product_id)
+    if product is None or product.shop_id != current_user.shop_id:
+        abort(404)
+    return product
+
+
+def _render(failed: tuple[int, ProductForm] | None = None, status: int = 200, *,
+            photo_failed: tuple[int, object] | None = None):
+    from app.merchant.photos import photo_form
     q, page = _query()
     products = shop_catalogue_page(current_user.shop_id, q=q, page=page)
     now = clock()
     forms = {p.id: _form_for(p, now, formdata=None) for p in products.items}
+    photo_forms = {p.id: photo_form(p.id, formdata=None) for p in products.items}
     if failed:
         forms[failed[0]] = failed[1]
+    if photo_failed:
+        photo_forms[photo_failed[0]] = photo_failed[1]
+    failed_id = failed[0] if failed else photo_failed[0] if photo_failed else None
     return render_template(
         "merchant/catalogue.html", shop=current_user.shop, products=products, forms=forms,
+        photo_forms=photo_forms, photo_failed_id=photo_failed[0] if photo_failed else None,
         shown={p.id: shown_price(p, now) for p in products.items}, q=q, page=page,
-        failed_id=failed[0] if failed else None, now=now), status
+        failed_id=failed_id, now=now), status
 
 
 @bp.get("/produits")
@@ -106,9 +120,7 @@ def _changes(form: ProductForm) -> dict:
 
 @bp.post("/produits/<int:product_id>")
 def edit_product(product_id: int):
-    product = db.session.get(Product, product_id)
-    if product is None or product.shop_id != current_user.shop_id:
-        abort(404)
+    product = own_product(product_id)
     form = _form_for(product, clock())
     if not form.validate():
         return _render((product.id, form), 422)
@@ -146,3 +158,4 @@ def _back(anchor: str | None = None) -> str:
 
 
 from app.merchant import imports  # noqa: E402,F401  the import, add and archive pages
+from app.merchant import photos  # noqa: E402,F401  a product's photo, the shop's logo

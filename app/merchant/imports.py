@@ -6,7 +6,9 @@ written), then "Importer" applies that plan. Between the two the file waits unde
 instance/imports/, named by its SHA-256; the second step plans the same file again and
 applies it only if the plan is still the one the shop read (else it shows the new plan)."""
 import hashlib
+import os
 import re
+import tempfile
 from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
@@ -23,6 +25,10 @@ from app.catalog.importer import DETECTED, apply_plan, plan_import
 from app.catalog.services import MAX_STOCK, archive_product, create_product
 from app.errors import DomainError, Invalid
 from app.merchant.forms import EurosField
+from app.merchant.photos import photo_field, uploaded
+from app.photos.archive import MATCHED, apply_photos, plan_photos
+from app.photos.routes import photo_storage
+from app.photos.services import process_photo, set_product_photo
 from app.merchant.routes import bp
 
 MAX_FILE_BYTES = 5 * 1024 * 1024  # 5,000 lines of a generous catalogue, several times over
@@ -35,12 +41,15 @@ class ImportForm(FlaskForm):
                      render_kw={"accept": ".csv,.txt,.xlsx,text/csv", "data-testid": "file"})
     withdraw_missing = BooleanField(_l("Retirer de la vente les produits absents du fichier"),
                                     render_kw={"data-testid": "withdraw-missing"})
+    photos = FileField(_l("Photos (ZIP, facultatif)"),
+                       render_kw={"accept": ".zip,application/zip", "data-testid": "photos"})
 
 
 class ApplyForm(FlaskForm):
     file_sha = HiddenField(validators=[InputRequired()])
     plan = HiddenField(validators=[InputRequired()])
     withdraw_missing = HiddenField()
+    photos_sha = HiddenField()
 
 
 class NewProductForm(FlaskForm):
@@ -59,6 +68,7 @@ class NewProductForm(FlaskForm):
     description = TextAreaField(_l("Description"), render_kw={"rows": 3, "maxlength": 2000,
                                                                "data-testid": "description"})
     active = BooleanField(_l("En vente"), default=True, render_kw={"data-testid": "active"})
+    photo = photo_field(_l("Photo"), required=False)
 
 
 def _waiting(sha: str) -> Path:
@@ -67,9 +77,30 @@ def _waiting(sha: str) -> Path:
     return folder / f"{current_user.shop_id}-{sha}"
 
 
-def _plan_page(form, plan=None, apply_form=None, status=200, changed=False):
+def _keep_waiting(upload) -> str:
+    """The uploaded file under instance/imports/, streamed (a ZIP of photos may be large),
+    named by its SHA-256; the name."""
+    stream = upload.stream
+    stream.seek(0)
+    digest = hashlib.sha256()
+    folder = _waiting("0" * 64).parent
+    fd, temporary = tempfile.mkstemp(dir=folder, prefix=".part-")
+    with os.fdopen(fd, "wb") as out:
+        for chunk in iter(lambda: stream.read(1024 * 1024), b""):
+            digest.update(chunk)
+            out.write(chunk)
+    sha = digest.hexdigest()
+    os.replace(temporary, _waiting(sha))
+    return sha
+
+
+def _file_skus(plan) -> dict[str, str]:
+    return {line.sku: line.name for line in plan.lines if line.sku and line.fate != "withdraw"}
+
+
+def _plan_page(form, plan=None, apply_form=None, status=200, changed=False, photos=None):
     return render_template("merchant/import.html", form=form, plan=plan, apply_form=apply_form,
-                           changed=changed, shop=current_user.shop), status
+                           changed=changed, shop=current_user.shop, photos=photos), status
 
 
 @bp.get("/import")
@@ -92,19 +123,31 @@ def import_dry_run():
     except Invalid as error:
         form.file.errors.append(error.message)
         return _plan_page(form, status=422)
+    photos, photos_sha = None, ""
+    if form.photos.data:
+        try:
+            photos = plan_photos(current_user.shop_id, form.photos.data.stream,
+                                 file_skus=_file_skus(plan))
+        except Invalid as error:
+            form.photos.errors.append(error.message)
+            return _plan_page(form, status=422)
+        if not plan.errors and any(photo.fate == MATCHED for photo in photos):
+            photos_sha = _keep_waiting(form.photos.data)
     sha = hashlib.sha256(data).hexdigest()
     apply_form = None
     if not plan.errors:
         _waiting(sha).write_bytes(data)
         apply_form = ApplyForm(formdata=None, file_sha=sha, plan=plan.digest,
-                               withdraw_missing="1" if form.withdraw_missing.data else "")
-    return _plan_page(form, plan, apply_form, 422 if plan.errors else 200)
+                               withdraw_missing="1" if form.withdraw_missing.data else "",
+                               photos_sha=photos_sha)
+    return _plan_page(form, plan, apply_form, 422 if plan.errors else 200, photos=photos)
 
 
 @bp.post("/import/appliquer")
 def import_apply():
     form = ApplyForm()
-    if not form.validate() or not SHA256.fullmatch(form.file_sha.data or ""):
+    if not form.validate() or not SHA256.fullmatch(form.file_sha.data or "") or (
+            form.photos_sha.data and not SHA256.fullmatch(form.photos_sha.data)):
         abort(400)
     path = _waiting(form.file_sha.data)
     if not path.exists():
@@ -117,7 +160,8 @@ def import_apply():
         if plan.digest != form.plan.data:  # the catalogue moved since the shop read the plan
             again = ImportForm(formdata=None, withdraw_missing=withdraw)
             apply_form = (ApplyForm(formdata=None, file_sha=form.file_sha.data,
-                                    plan=plan.digest, withdraw_missing=form.withdraw_missing.data)
+                                    plan=plan.digest, withdraw_missing=form.withdraw_missing.data,
+                                    photos_sha=form.photos_sha.data)
                           if not plan.errors else None)
             return _plan_page(again, plan, apply_form, 409, changed=True)
         report = apply_plan(current_user.shop, plan)
@@ -129,6 +173,13 @@ def import_apply():
             "inchangés, %(withdrawn)s retirés de la vente.", created=report.created,
             updated=report.updated, unchanged=report.unchanged, withdrawn=report.withdrawn),
           "success")
+    photos = _waiting(form.photos_sha.data) if form.photos_sha.data else None
+    if photos is not None and photos.exists():
+        with photos.open("rb") as archive:
+            taken = apply_photos(current_user.shop_id, archive, photo_storage())
+        photos.unlink(missing_ok=True)
+        flash(_("Photos : %(set)s associées à leur produit, %(refused)s refusées.",
+                set=taken.set, refused=taken.refused), "success")
     return redirect(url_for("merchant.catalogue"))
 
 
@@ -142,6 +193,14 @@ def new_product():
     if not form.validate_on_submit():
         return render_template("merchant/product_new.html", form=form, shop=current_user.shop), \
             422 if form.is_submitted() else 200
+    processed = None
+    if form.photo.data:  # checked first: a refused picture leaves no product behind
+        try:
+            processed = process_photo(uploaded(form.photo))
+        except DomainError as error:
+            form.photo.errors = [*form.photo.errors, error.message]
+            return render_template("merchant/product_new.html", form=form,
+                                   shop=current_user.shop), error.status
     fields = {"name": form.name.data or "", "price_cents": form.price.data,
               "stock": form.on_hand.data, "sku": form.sku.data, "ean": form.ean.data,
               "description": form.description.data or "",
@@ -154,6 +213,8 @@ def new_product():
         target.errors = [*target.errors, error.message]
         return render_template("merchant/product_new.html", form=form,
                                shop=current_user.shop), error.status
+    if processed is not None:
+        set_product_photo(current_user.shop_id, product.id, processed, photo_storage())
     flash(_("« %(name)s » ajouté.", name=product.name), "success")
     return redirect(url_for("merchant.catalogue", _anchor=f"p{product.id}"))
 

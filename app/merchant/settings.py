@@ -59,7 +59,8 @@ def _hours_field(service_field: str | None) -> str | None:
     return hours_field_name(day, int(index), end or "opens") if index.isdigit() else None
 
 
-def _render(*, hours=None, pickup=None, closure=None, profile=None, status=200):
+def _render(*, hours=None, pickup=None, closure=None, profile=None, logo=None, status=200):
+    from app.merchant.photos import LogoForm
     shop = current_user.shop
     now = clock()
     return render_template(
@@ -68,6 +69,7 @@ def _render(*, hours=None, pickup=None, closure=None, profile=None, status=200):
         pickup_form=pickup or PickupForm(obj=shop, formdata=None),
         closure_form=closure or ClosureForm(formdata=None),
         profile_form=profile or _profile_form(shop, formdata=None),
+        logo_form=logo or LogoForm(formdata=None),
         closures=services.upcoming_closures(shop.id, local_today(now)),
         days=WEEKDAYS, periods=range(PERIODS_ON_PAGE),
         field_name=hours_field_name, bounds=PICKUP_BOUNDS,

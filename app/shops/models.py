@@ -5,6 +5,7 @@ import sqlalchemy.orm as so
 
 from app.database import UTCDateTime, utcnow
 from app.extensions import db
+from app.photos.models import Photo
 
 # The association's commission on a shop's collected sales, in basis points (1/100 of a
 # per cent), when nothing else was agreed with the shop: 5 %. See app/ledger/services.py
@@ -56,7 +57,10 @@ class Shop(db.Model):
     bic: so.Mapped[str | None] = so.mapped_column(sa.String(11))
     account_holder: so.Mapped[str | None] = so.mapped_column(sa.String(70))
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    # The shop's logo (app/photos), on its page and in the API; none until it sends one.
+    logo_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("photos.id"))
 
+    logo: so.Mapped[Photo | None] = so.relationship()
     hours: so.Mapped[list["OpeningHours"]] = so.relationship(
         back_populates="shop", cascade="all, delete-orphan",
         order_by="(OpeningHours.weekday, OpeningHours.opens)")

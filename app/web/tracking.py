@@ -16,6 +16,7 @@ from app.orders import services as orders
 from app.orders.event_text import event_text
 from app.orders.models import CANCELLED, ENDED_STATES
 from app.orders.transitions import SHOPPER, STATE_LABELS, can
+from app.photos.services import product_photos
 from app.templating import page_when_label
 from app.timeutil import iso
 from app.web.forms import CancelOrderForm
@@ -48,7 +49,8 @@ def tracking(token):
                            qr_svg=pickup_pass.qr_svg(order, public_url),
                            map_url=pickup_pass.map_url(order.shop.address or order.shop.name),
                            poll_seconds=current_app.config["TRACKING_POLL_SECONDS"],
-                           version=state_version(order))
+                           version=state_version(order),
+                           photos=product_photos(line.product_id for line in order.lines))
 
 
 @bp.get("/suivi/<token>/etat")

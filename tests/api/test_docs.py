@@ -29,6 +29,7 @@ EXTENSIONS |= {"/manager/figures"}  # issue 13: the town manager's figures
 EXTENSIONS |= {"/merchant/orders/state"}  # issue 13: the live queue's poll
 EXTENSIONS |= {"/manager/shops", "/manager/shops/{slug}/invitation",  # issue 13: onboarding
                "/manager/shops/{slug}/publish", "/manager/shops/{slug}/unpublish"}
+EXTENSIONS |= {"/merchant/products/{id}/photo"}  # issue 13: photos
 
 
 def _shape(path: str) -> str:

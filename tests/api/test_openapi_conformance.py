@@ -27,6 +27,7 @@ from tests.factories import make_manager
 from tests.factories import (PASSWORD, checkout_payload, first_slot, make_merchant,
                              make_product, make_shop, place_order)
 from tests.openapi_check import OpenAPIChecker, validating_client
+from tests.photos.images import png
 
 INSIDE, OUTSIDE, TEXT = "inside", "outside", "text"  # what the document says of a value
 REMOVE = object()  # a case that leaves the field out
@@ -203,6 +204,10 @@ BASE_REQUESTS = {  # one valid request per operation
         path={"slug": t.shop.slug}, headers=bearer(make_manager())),
     "POST /manager/shops/{slug}/unpublish": lambda t: Request(
         path={"slug": t.shop.slug}, headers=bearer(make_manager())),
+    "PUT /merchant/products/{id}/photo": lambda t: Request(
+        path={"id": t.bread.id}, headers=t.auth, files={"photo": (png(64, 48), "pain.png")}),
+    "DELETE /merchant/products/{id}/photo": lambda t: Request(
+        path={"id": t.bread.id}, headers=t.auth),
 }
 
 

@@ -91,16 +91,26 @@ def two_shop_town(app):
 
 
 def make_two_shop_town() -> dict:
-    """A bakery and a butcher, open on the clock's Tuesday morning, with a few products."""
+    """A bakery and a butcher, open on the clock's Tuesday morning, with a few products,
+    each with its photo, and the shops with their logos (the pages are checked with them)."""
+    from flask import current_app
+
+    from app.demo.pictures import product_picture, shop_logo
     from app.extensions import db
+    from app.photos.services import set_product_photo, set_shop_logo
     from tests.factories import make_product, make_shop
     bakery = make_shop("boulangerie-martin", "Boulangerie Martin")
     butcher = make_shop("boucherie-vidal", "Boucherie Vidal")
-    for name, cents in (("Baguette tradition", 130), ("Pain de campagne", 340),
-                        ("Croissant", 110)):
-        make_product(bakery, name, cents, stock=30)
-    make_product(butcher, "Pâté de campagne", 390, stock=4)
-    make_product(butcher, "Saucisse de Toulouse", 1250, stock=10)
+    products = [make_product(bakery, name, cents, stock=30) for name, cents in (
+        ("Baguette tradition", 130), ("Pain de campagne", 340), ("Croissant", 110))]
+    products.append(make_product(butcher, "Pâté de campagne", 390, stock=4))
+    products.append(make_product(butcher, "Saucisse de Toulouse", 1250, stock=10))
+    storage = current_app.extensions["comptoir.photos"]
+    for product in products:
+        set_product_photo(product.shop_id, product.id,
+                          product_picture(product.shop.slug, product.name, size=320), storage)
+    for shop in (bakery, butcher):
+        set_shop_logo(shop.id, shop_logo(shop.slug, shop.name, size=160), storage)
     town = {"bakery": bakery.slug, "butcher": butcher.slug}
     db.session.commit()  # end the read transaction: SQLite's write lock must be free
     return town
