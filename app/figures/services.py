@@ -18,8 +18,10 @@ The rest (issue 13, item 7), each on its own day:
   returning in a period if they had such an order before its start (at that shop, for a
   shop's row; anywhere, for the town's).
 
-Each sweep recomputes the last RECENT_DAYS days (45): measured with bench/figures.py at
-Le Puy's size (250 shops, 3 orders a shop and day), see bench/README.md."""
+The jobs' sweep recomputes the days touched since its last run (usually today, or since
+yesterday), and the last RECENT_DAYS days (45) at its first run of each town day, in case
+something changed that leaves no trace by time: measured with bench/figures.py at Le Puy's
+size (250 shops, 3 orders a shop and day), see bench/README.md."""
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -40,12 +42,14 @@ from app.notify.figures import ATTEMPTED as SMS_ATTEMPTED
 from app.notify.models import NOT_TOLD as SMS_NOT_TOLD
 from app.notify.models import SmsMessage
 from app.orders.models import (COLLECTED, NEVER_PAID, NO_SHOW, ORDER_STATES, Order,
-                               OrderLine)
+                               OrderEvent, OrderLine)
 from app.shops.models import Shop
-from app.timeutil import day_bounds, local, local_today
+from app.timeutil import day_bounds, local, local_today, town_tz
 from app.vouchers.models import Voucher, VoucherSale
 
-RECENT_DAYS = 45     # days recomputed by each sweep: orders change state after placement
+RECENT_DAYS = 45     # recomputed by a town day's first sweep: orders change state after placement
+# Writes dated (by their transaction's clock) before a sweep's run, committed after it.
+TOUCH_MARGIN = timedelta(hours=1)
 MAX_DAYS = 3 * 366   # the longest period one page or answer covers
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
 DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -67,33 +71,37 @@ def _amount():
     return sa.case((Order.status == COLLECTED, confirmed), else_=Order.total_cents)
 
 
-def refresh_daily_figures(now: datetime, days: int = RECENT_DAYS) -> int:
-    """Recompute the aggregates of the last `days` town days (today included) from the
-    orders, the shops' short lines, vouchers and SMS: idempotent (rows of those days are
-    replaced). Once after an upgrade that brings new figures (figures_state behind
-    FIGURES_VERSION), every day since the first order, sale or SMS. Returns the days
-    recomputed."""
+def refresh_daily_figures(now: datetime, days: int | None = None) -> int:
+    """Recompute the aggregates of town days up to today from the orders, the shops' short
+    lines, vouchers and SMS: idempotent (rows of those days are replaced). `days`: the
+    last that many days. None, the jobs' sweep: the days touched since its last run (see
+    _first_touched), or the last RECENT_DAYS at the first sweep of a town day. Once after
+    an upgrade that brings new figures (figures_state behind FIGURES_VERSION), every day
+    since the first order, sale or SMS. Returns the days recomputed."""
     today = local_today(now)
-    first = today - timedelta(days=days - 1)
     with unit_of_work():
         if db.session.get_bind().dialect.name == "postgresql":
             # Two job processes at once: one after the other (SQLite's writers queue anyway).
             db.session.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
                                {"key": "refresh_daily_figures"})
         state = db.session.get(FiguresState, 1)
+        first = today - timedelta(days=(days or RECENT_DAYS) - 1)
         if state is None or state.version < FIGURES_VERSION:
             first = min(first, _earliest_day() or first)
+        elif days is None and local(state.refreshed_at).date() == today:
+            first = min(today, _first_touched(state.refreshed_at - TOUCH_MARGIN))
         since = day_bounds(first)[0]
         shop_days: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         town_days: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         hours: dict[tuple, int] = defaultdict(int)
         visits: set[tuple[int, date, int]] = set()  # (customer, day, shop)
+        tz = town_tz()
         rows = db.session.execute(
             sa.select(Order.shop_id, Order.customer_id, Order.status, Order.created_at,
                       _amount())
             .where(Order.created_at >= since)).all()
         for shop_id, customer_id, status, created_at, amount in rows:
-            placed = local(created_at)
+            placed = created_at.astimezone(tz)
             cell = shop_days[(placed.date(), shop_id)]
             cell[status] += 1
             if status == COLLECTED:
@@ -101,30 +109,44 @@ def refresh_daily_figures(now: datetime, days: int = RECENT_DAYS) -> int:
             hours[(placed.date(), placed.hour)] += 1
             if status not in NEVER_PAID:
                 visits.add((customer_id, placed.date(), shop_id))
-        _count_the_rest(since, shop_days, town_days)
+        _count_the_rest(since, tz, shop_days, town_days)
         db.session.execute(sa.delete(DailyShopFigure).where(DailyShopFigure.day >= first))
         db.session.execute(sa.delete(DailyHourFigure).where(DailyHourFigure.day >= first))
         db.session.execute(sa.delete(DailyTownFigure).where(DailyTownFigure.day >= first))
         db.session.execute(sa.delete(DailyShopper).where(DailyShopper.day >= first))
         if shop_days:
             empty = dict.fromkeys((*ORDER_STATES, "revenue_cents", *SHOP_EXTRAS), 0)
-            db.session.execute(sa.insert(DailyShopFigure), [
+            db.session.execute(sa.insert(DailyShopFigure.__table__), [
                 {"day": d, "shop_id": s, **empty, **cell} for (d, s), cell in shop_days.items()])
         if hours:
-            db.session.execute(sa.insert(DailyHourFigure), [
+            db.session.execute(sa.insert(DailyHourFigure.__table__), [
                 {"day": d, "hour": h, "orders": n} for (d, h), n in hours.items()])
         if town_days:
             empty = dict.fromkeys(TOWN_COLUMNS, 0)
-            db.session.execute(sa.insert(DailyTownFigure), [
+            db.session.execute(sa.insert(DailyTownFigure.__table__), [
                 {"day": d, **empty, **cell} for d, cell in town_days.items()])
         shoppers = _shopper_days(visits, first)
         for start in range(0, len(shoppers), 5000):
-            db.session.execute(sa.insert(DailyShopper), shoppers[start:start + 5000])
+            db.session.execute(sa.insert(DailyShopper.__table__), shoppers[start:start + 5000])
         if state is None:
             db.session.add(FiguresState(id=1, version=FIGURES_VERSION, refreshed_at=now))
         else:
             state.version, state.refreshed_at = FIGURES_VERSION, now
     return (today - first).days + 1
+
+
+def _first_touched(since: datetime) -> date:
+    """The first town day whose figures may have changed since `since`. What was written
+    since is dated since (orders placed, vouchers sold, ledger entries, SMS queued): on
+    its day or later. What changed since, on an older day: an order's state (each change
+    writes an OrderEvent) and an SMS's status (status_at)."""
+    firsts = [db.session.scalar(
+        sa.select(sa.func.min(Order.created_at))
+        .join(OrderEvent, OrderEvent.order_id == Order.id).where(OrderEvent.at >= since)),
+        db.session.scalar(sa.select(sa.func.min(
+            sa.func.coalesce(SmsMessage.sent_at, SmsMessage.created_at)))
+            .where(SmsMessage.status_at >= since))]
+    return min(local(instant).date() for instant in [since, *firsts] if instant is not None)
 
 
 def _earliest_day() -> date | None:
@@ -136,7 +158,7 @@ def _earliest_day() -> date | None:
     return min(days, default=None)
 
 
-def _count_the_rest(since: datetime, shop_days: dict, town_days: dict) -> None:
+def _count_the_rest(since: datetime, tz, shop_days: dict, town_days: dict) -> None:
     """Short lines (the order's day and shop), vouchers spent (the ledger's day and shop),
     vouchers sold (the town's day), SMS (the shop's, or the association's)."""
     missing = OrderLine.quantity - OrderLine.confirmed_quantity
@@ -147,27 +169,29 @@ def _count_the_rest(since: datetime, shop_days: dict, town_days: dict) -> None:
             .where(Order.created_at >= since, OrderLine.confirmed_quantity.is_not(None),
                    OrderLine.confirmed_quantity < OrderLine.quantity)
             .group_by(Order.id, Order.shop_id, Order.created_at)):
-        cell = shop_days[(local(created_at).date(), shop_id)]
+        cell = shop_days[(created_at.astimezone(tz).date(), shop_id)]
         cell["short_lines"] += lines
         cell["short_cents"] += int(cents)
     for shop_id, at, cents in db.session.execute(
             sa.select(LedgerEntry.shop_id, LedgerEntry.at, LedgerEntry.amount_cents)
             .where(LedgerEntry.at >= since, LedgerEntry.kind.in_((SHARE, COMMISSION)),
                    LedgerEntry.source.like(voucher_source("%")))):
-        shop_days[(local(at).date(), shop_id)]["vouchers_spent_cents"] += cents
+        shop_days[(at.astimezone(tz).date(), shop_id)]["vouchers_spent_cents"] += cents
     for sold_at, face, paid in db.session.execute(
             sa.select(VoucherSale.sold_at, Voucher.amount_cents, VoucherSale.paid_cents)
             .join(Voucher, Voucher.id == VoucherSale.voucher_id)
             .where(VoucherSale.sold_at >= since)):
-        cell = town_days[local(sold_at).date()]
+        cell = town_days[sold_at.astimezone(tz).date()]
         cell["vouchers_sold"] += 1
         cell["vouchers_sold_cents"] += face
         cell["vouchers_paid_cents"] += paid
     at = sa.func.coalesce(SmsMessage.sent_at, SmsMessage.created_at)
     for shop_id, when, segments, status in db.session.execute(
             sa.select(SmsMessage.shop_id, at, SmsMessage.segments, SmsMessage.status)
-            .where(SmsMessage.status.in_(SMS_ATTEMPTED), at >= since)):
-        day = local(when).date()
+            # status_at >= sent_at >= created_at: the index finds them, `at` decides.
+            .where(SmsMessage.status.in_(SMS_ATTEMPTED), SmsMessage.status_at >= since,
+                   at >= since)):
+        day = when.astimezone(tz).date()
         cell, prefix = ((shop_days[(day, shop_id)], "") if shop_id is not None
                         else (town_days[day], "association_"))
         cell[prefix + "sms_sent"] += 1

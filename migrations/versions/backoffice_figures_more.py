@@ -3,8 +3,10 @@
 Six columns on daily_shop_figures (short lines and their cents, vouchers spent, the shop's
 SMS, their segments and failures; 0 for the days already there), the town's day
 (daily_town_figures: vouchers sold, the association's SMS), the shoppers' days
-(daily_shoppers: returning shoppers) and figures_state. No data is moved here: with
-figures_state empty, the next refresh_daily_figures sweep rebuilds every day once.
+(daily_shoppers: returning shoppers) and figures_state; three indexes by time for the
+sweep to find what changed since its last run (orders.created_at, order_events.at,
+sms_messages.status_at). No data is moved here: with figures_state empty, the next
+refresh_daily_figures sweep rebuilds every day once.
 
 Revision ID: backoffice_figures_more
 Revises: backoffice_photos
@@ -25,7 +27,15 @@ NEW_SHOP_COLUMNS = ('short_lines', 'short_cents', 'vouchers_spent_cents', 'sms_s
                     'sms_segments', 'sms_failed')
 
 
+TIME_INDEXES = (('orders', 'ix_orders_created_at', 'created_at'),
+                ('order_events', 'ix_order_events_at', 'at'),
+                ('sms_messages', 'ix_sms_messages_status_at', 'status_at'))
+
+
 def upgrade():
+    for table, name, column in TIME_INDEXES:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.create_index(name, [column], unique=False)
     with op.batch_alter_table('daily_shop_figures', schema=None) as batch_op:
         for name in NEW_SHOP_COLUMNS:
             batch_op.add_column(sa.Column(name, sa.Integer(), server_default='0',
@@ -73,3 +83,6 @@ def downgrade():
     with op.batch_alter_table('daily_shop_figures', schema=None) as batch_op:
         for name in reversed(NEW_SHOP_COLUMNS):
             batch_op.drop_column(name)
+    for table, name, _column in reversed(TIME_INDEXES):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_index(name)

@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from app.database import unit_of_work
 from app.extensions import db
 from app.figures.models import DailyShopFigure, DailyShopper, FiguresState
-from app.figures.services import (FIGURES_VERSION, Period, compare, period_figures,
-                                  refresh_daily_figures)
+from app.figures.services import (FIGURES_VERSION, RECENT_DAYS, Period, compare,
+                                  period_figures, refresh_daily_figures)
 from app.ledger.models import LedgerEntry
 from app.notify.delivery import record_delivery_status
 from app.notify.figures import ATTEMPTED
@@ -183,7 +183,7 @@ def test_per_shop_rows_add_up_to_the_total_over_every_state(town):
     basket = town.order(paris(2026, 11, 23, 12), {town.butcher: [(town.roast, 1)]}, ANNE,
                         pay=False)
     expire_checkout(basket.id, now=paris(2026, 11, 23, 13))
-    refresh_daily_figures(NOW)
+    refresh_daily_figures(NOW, days=RECENT_DAYS)
 
     for period in (WEEK, Period(date(2026, 11, 1), date(2026, 11, 24)),
                    Period(date(2026, 11, 10), date(2026, 11, 10))):
@@ -212,7 +212,7 @@ def test_a_cancelled_orders_sms_still_count_as_sent(app, payments, sms):
     orders.cancel_by_shop(order_id, t.bakery.id, "Four en panne", now=paris(2026, 11, 23, 11),
                           provider=payments)
     t.flush(paris(2026, 11, 23, 11))
-    refresh_daily_figures(NOW)
+    refresh_daily_figures(NOW, days=RECENT_DAYS)
 
     sent = db.session.scalar(sa.select(sa.func.count()).select_from(SmsMessage).where(
         SmsMessage.order_id == order_id, SmsMessage.status.in_(ATTEMPTED)))
@@ -268,10 +268,47 @@ def test_the_sweep_after_the_upgrade_rebuilds_every_day_once(app, payments, sms)
 
     assert refresh_daily_figures(NOW) == 113  # no figures_state yet: from the first order
     assert db.session.get(FiguresState, 1).version == FIGURES_VERSION
-    assert refresh_daily_figures(NOW) == 45   # then the recent days only
     figures = period_figures(WEEK)
     assert (figures.total.shoppers, figures.total.returning_shoppers) == (1, 1)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(DailyShopper)) == 2
+    # Then, the same day, only what was touched since; the next day's first, 45 days.
+    assert refresh_daily_figures(NOW + timedelta(minutes=1)) == 1
+    assert refresh_daily_figures(NOW + timedelta(days=1)) == RECENT_DAYS
+
+
+def test_the_jobs_sweep_recomputes_the_days_touched_since_its_last_run(app, payments, sms):
+    """Each step happens after the sweep before it, as in the town: the sweep finds the
+    order placed since, the older order whose state moved, the older SMS reported
+    undelivered, and recomputes from the first day touched."""
+    t = Town(payments, sms)
+    monday = t.order(paris(2026, 11, 16, 10), {t.bakery: [(t.cake, 1)]}, ANNE)
+    thursday = t.order(paris(2026, 11, 19, 10), {t.butcher: [(t.roast, 1)]}, BRUNO)
+    sweep = paris(2026, 11, 24, 9)
+    assert refresh_daily_figures(sweep) == RECENT_DAYS  # the first: no figures_state yet
+    sweep += timedelta(minutes=5)
+    assert refresh_daily_figures(sweep) == 1  # nothing happened: today only
+
+    # A new order today: still today only, and it is counted.
+    t.order(sweep + timedelta(minutes=1), {t.bakery: [(t.cake, 1)]}, CHLOE)
+    sweep += timedelta(hours=3)  # sweeps run every 30 s; further apart than TOUCH_MARGIN here
+    assert refresh_daily_figures(sweep) == 1
+    assert period_figures(Period(date(2026, 11, 24), date(2026, 11, 24))).total.orders == 1
+
+    # Monday's order collected now, short of nothing; Thursday's SMS reported undelivered.
+    t.hand_over(t.orders_of(monday)[t.bakery.id], sweep + timedelta(minutes=1))
+    sweep += timedelta(hours=3)
+    assert refresh_daily_figures(sweep) == 9  # from Monday 16th to today
+    monday_figures = period_figures(Period(date(2026, 11, 16), date(2026, 11, 16)))
+    assert monday_figures.total.pickups == 1 and monday_figures.total.revenue_cents == 1200
+
+    message = db.session.scalar(sa.select(SmsMessage).where(
+        SmsMessage.order_id == t.orders_of(thursday)[t.butcher.id]).limit(1))
+    record_delivery_status(provider_ref=message.provider_ref, provider_status="undelivered",
+                           error_code="30005", message_id=message.id,
+                           now=sweep + timedelta(minutes=1))
+    sweep += timedelta(hours=3)
+    assert refresh_daily_figures(sweep) == 6  # from Thursday 19th
+    assert period_figures(WEEK).total.sms_failed == 1
 
 
 def test_csv_tables_keep_a_hostile_shop_name_as_text_and_add_up(app, client, payments, sms):
