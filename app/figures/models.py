@@ -88,7 +88,10 @@ class DailyShopper(db.Model):
     shopper's first visit of the period; a previous day means they are returning."""
 
     __tablename__ = "daily_shoppers"
-    __table_args__ = (sa.Index("ix_daily_shoppers_customer_day", "customer_id", "day"),)
+    # On SQLite, rows kept in key order (day first): a period is read in one sweep of the
+    # table, not through an index and a lookup per row.
+    __table_args__ = (sa.Index("ix_daily_shoppers_customer_day", "customer_id", "day"),
+                      {"sqlite_with_rowid": False})
 
     day: so.Mapped[date] = so.mapped_column(sa.Date, primary_key=True)
     shop_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("shops.id"), primary_key=True)

@@ -61,7 +61,8 @@ def upgrade():
                             name=op.f('fk_daily_shoppers_customer_id_customers')),
     sa.ForeignKeyConstraint(['shop_id'], ['shops.id'],
                             name=op.f('fk_daily_shoppers_shop_id_shops')),
-    sa.PrimaryKeyConstraint('day', 'shop_id', 'customer_id', name=op.f('pk_daily_shoppers'))
+    sa.PrimaryKeyConstraint('day', 'shop_id', 'customer_id', name=op.f('pk_daily_shoppers')),
+    sqlite_with_rowid=False
     )
     with op.batch_alter_table('daily_shoppers', schema=None) as batch_op:
         batch_op.create_index('ix_daily_shoppers_customer_day', ['customer_id', 'day'],
