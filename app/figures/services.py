@@ -110,6 +110,7 @@ def refresh_daily_figures(now: datetime, days: int | None = None) -> int:
             if status not in NEVER_PAID:
                 visits.add((customer_id, placed.date(), shop_id))
         _count_the_rest(since, tz, shop_days, town_days)
+        shoppers = _shopper_days(visits, first)
         db.session.execute(sa.delete(DailyShopFigure).where(DailyShopFigure.day >= first))
         db.session.execute(sa.delete(DailyHourFigure).where(DailyHourFigure.day >= first))
         db.session.execute(sa.delete(DailyTownFigure).where(DailyTownFigure.day >= first))
@@ -125,7 +126,6 @@ def refresh_daily_figures(now: datetime, days: int | None = None) -> int:
             empty = dict.fromkeys(TOWN_COLUMNS, 0)
             db.session.execute(sa.insert(DailyTownFigure.__table__), [
                 {"day": d, **empty, **cell} for d, cell in town_days.items()])
-        shoppers = _shopper_days(visits, first)
         for start in range(0, len(shoppers), 5000):
             db.session.execute(sa.insert(DailyShopper.__table__), shoppers[start:start + 5000])
         if state is None:
@@ -202,10 +202,35 @@ def _count_the_rest(since: datetime, tz, shop_days: dict, town_days: dict) -> No
 def _shopper_days(visits: set[tuple[int, date, int]], first: date) -> list[dict]:
     """DailyShopper rows for the visits from `first` on, each with the day before it the
     shopper last ordered at that shop and (on their day's first row) anywhere, looking
-    back before `first` in the rows kept for the older days."""
-    customers = sorted({customer for customer, _day, _shop in visits})
+    back before `first` in the rows kept for the older days. Read before those of the
+    window are deleted."""
     last_at: dict[tuple[int, int], date] = {}
     last_anywhere: dict[int, date] = {}
+    # The rows about to be replaced know it already: a shopper's first row of the window
+    # at a shop (its previous day before `first`, or none) names their visit before it;
+    # their first row anywhere, their visit anywhere. Only the others are looked up.
+    known_pairs, known_customers = set(), set()
+    before = DailyShopper.previous_day < first
+    town_before = DailyShopper.previous_town_day < first
+    for customer, shop, previous, town_first, previous_town in db.session.execute(
+            sa.select(DailyShopper.customer_id, DailyShopper.shop_id,
+                      DailyShopper.previous_day, DailyShopper.town_first,
+                      DailyShopper.previous_town_day)
+            .where(DailyShopper.day >= first, sa.or_(
+                DailyShopper.previous_day.is_(None), before,
+                sa.and_(DailyShopper.town_first, sa.or_(
+                    DailyShopper.previous_town_day.is_(None), town_before))))):
+        if previous is None or previous < first:
+            known_pairs.add((customer, shop))
+            if previous is not None:
+                last_at[(customer, shop)] = previous
+        if town_first and (previous_town is None or previous_town < first):
+            known_customers.add(customer)
+            if previous_town is not None:
+                last_anywhere[customer] = previous_town
+    customers = sorted({customer for customer, _day, shop in visits
+                        if customer not in known_customers
+                        or (customer, shop) not in known_pairs})
     for start in range(0, len(customers), 1000):
         for customer, shop, day in db.session.execute(
                 sa.select(DailyShopper.customer_id, DailyShopper.shop_id,
