@@ -56,6 +56,9 @@ class Config:
     TWILIO_API_BASE = os.environ.get("TWILIO_API_BASE")
     # The SDK gives up after this; the outbox retries later, looking the message up first.
     TWILIO_TIMEOUT_SECONDS = float(os.environ.get("TWILIO_TIMEOUT_SECONDS", "10"))
+    # What one SMS segment costs the association, in euro cents (the manager's figures
+    # multiply the segments sent by it; Twilio's French rate is about 7 cents).
+    SMS_SEGMENT_PRICE_CENTS = int(os.environ.get("COMPTOIR_SMS_SEGMENT_PRICE_CENTS", "7"))
     # The association's own account, debited by the payouts' SEPA transfer file.
     ASSOCIATION_NAME = os.environ.get("COMPTOIR_ASSOCIATION_NAME", "")
     ASSOCIATION_IBAN = os.environ.get("COMPTOIR_ASSOCIATION_IBAN", "")

@@ -594,6 +594,30 @@ _FIGURE_ROW = {
     "pickups": {**COUNT, "description": "Collected orders: visits to the shop."},
     "no_shows": COUNT,
     "revenue_cents": {**CENTS, "description": "Confirmed amount of the collected orders."}}
+_SMS_FIGURES = {
+    "sms_sent": {**COUNT, "description": "SMS that left in the period, or were given up (as "
+                                         "/gestion/sms counts them; failed ones included)."},
+    "sms_segments": COUNT,
+    "sms_failed": {**COUNT, "description": "Of sms_sent: failed or undelivered."},
+    "sms_cost_cents": {**CENTS, "description": "sms_segments x sms_segment_price_cents."}}
+_FIGURE_ROW.update({
+    "short_lines": {**COUNT, "description": "Lines of the period's orders the shop confirmed "
+                                            "with fewer than ordered."},
+    "short_cents": {**CENTS, "description": "What those lines did not bring: (ordered - "
+                                            "confirmed) x unit price."},
+    "vouchers_spent_cents": {**CENTS, "description": "Gift vouchers spent at the shop (the "
+                                                     "day the checkout was settled)."},
+    **_SMS_FIGURES,
+    "shoppers": {**COUNT, "description": "Shoppers (one per phone number) with a paid order "
+                                         "in the period (every state but pending_payment and "
+                                         "expired). In totals, each shopper once: not the sum "
+                                         "of the shops."},
+    "returning_shoppers": {**COUNT, "description": "Of shoppers: those with such an order "
+                                                   "before the period (at that shop; in "
+                                                   "totals, anywhere)."},
+    "returning_share": {"type": "number", "nullable": True, "minimum": 0, "maximum": 100,
+                        "description": "Percent of shoppers who are returning; null without "
+                                       "shoppers."}})
 _PERIOD_FIGURES = _obj({
     "from": DAY, "to": {**DAY, "description": "Included."},
     "totals": _obj(_FIGURE_ROW, list(_FIGURE_ROW)),
@@ -606,8 +630,17 @@ _PERIOD_FIGURES = _obj({
               "items": {"type": "array", "minItems": 24, "maxItems": 24, "items": COUNT}},
     "shops": {"type": "array", "items": _obj(
         {"shop": {**TEXT, "description": "The shop's slug."}, "name": TEXT, **_FIGURE_ROW},
-        ["shop", "name", *_FIGURE_ROW])}},
-    ["from", "to", "totals", "evening_orders", "evening_share", "hours", "shops"])
+        ["shop", "name", *_FIGURE_ROW])},
+    "vouchers_sold": {**COUNT, "description": "Gift vouchers the association sold."},
+    "vouchers_sold_cents": {**CENTS, "description": "Their face value."},
+    "vouchers_paid_cents": {**CENTS, "description": "What their buyers paid."},
+    "association_sms": _obj(_SMS_FIGURES, list(_SMS_FIGURES), description=(
+        "The association's own SMS (campaigns): in totals, in no shop.")),
+    "sms_segment_price_cents": {**CENTS, "description": "One SMS segment's price "
+                                                        "(COMPTOIR_SMS_SEGMENT_PRICE_CENTS)."}},
+    ["from", "to", "totals", "evening_orders", "evening_share", "hours", "shops",
+     "vouchers_sold", "vouchers_sold_cents", "vouchers_paid_cents", "association_sms",
+     "sms_segment_price_cents"])
 PATHS.update({
     "/manager/figures": {"get": _op(
         "The town's figures for a period, with the period of the same length just before",

@@ -196,7 +196,8 @@ def run_once(now: datetime, *, sms: SmsProvider, payments: PaymentProvider) -> l
         # takes the claim for stale and sends the same message again.
         ("flush_sms_outbox",
          lambda: flush_outbox(sms, now + timedelta(seconds=monotonic() - started))),
-        # The manager's figures: daily aggregates of the recent days, recomputed (idempotent).
+        # The manager's figures: daily aggregates of the days touched since the last run
+        # (the last 45 at a town day's first run), recomputed (idempotent).
         ("refresh_daily_figures", lambda: refresh_daily_figures(now)),
     ]
     reports = []

@@ -9,8 +9,11 @@ from app import clock
 from app.accounts.access import staff_pages
 from app.errors import DomainError, Invalid
 from app.figures import charts
-from app.figures.services import (HOUR_COLUMNS, ORDER_STATES, SHOP_COLUMNS, change, compare,
-                                  hour_table, parse_period, presets, shop_table)
+from app.figures.services import (HOUR_COLUMNS, ORDER_STATES, SHOP_COLUMNS, SHOPPER_COLUMNS,
+                                  SHORT_COLUMNS, SMS_COLUMNS, TOTAL_COLUMNS, VOUCHER_COLUMNS,
+                                  change, compare, hour_table, parse_period, presets,
+                                  short_table, shop_table, shopper_table, sms_table,
+                                  totals_table, voucher_table)
 from app.manager.forms import CampaignForm
 from app.manager.services import MAX_HOLDS_SHOWN, pending_holds, town_day
 from app.merchant.services import adjacent_days, parse_day
@@ -70,16 +73,32 @@ def figures():
     ), 400 if errors else 200
 
 
+# The page's tables as CSV: ?table= name -> (columns, rows, file name). Shops is the default.
+CSV_TABLES = {
+    "shops": (SHOP_COLUMNS, shop_table, "boutiques"),
+    "short_lines": (SHORT_COLUMNS, short_table, "manquants"),
+    "vouchers": (VOUCHER_COLUMNS, voucher_table, "bons"),
+    "shoppers": (SHOPPER_COLUMNS, shopper_table, "clients"),
+    "sms": (SMS_COLUMNS, sms_table, "sms"),
+    "totals": (TOTAL_COLUMNS, totals_table, "resume"),
+}
+
+
 @bp.get("/chiffres.csv")
 def figures_csv():
-    """Every table of the page as CSV: table=shops (default) or hours."""
+    """Every table of the page as CSV: table=shops (default), hours, short_lines, vouchers,
+    shoppers, sms or totals."""
     period, errors = _period()
     if errors:
         return Response("\n".join(errors), status=400, mimetype="text/plain")
-    if request.args.get("table") == "hours":
+    table = request.args.get("table") or "shops"
+    if table == "hours":
         header = HOUR_COLUMNS
         rows = hour_table(compare(period).current, _weekdays())
         name = "heures"
+    elif table in CSV_TABLES:
+        header, rows_of, name = CSV_TABLES[table]
+        rows = rows_of(compare(period))
     else:
         header, rows, name = SHOP_COLUMNS, shop_table(compare(period)), "boutiques"
     body = csv_text(header, rows)

@@ -1,5 +1,6 @@
 """The manager's figures on a 360 px phone: nothing wider than the screen (tables scroll in
-their own box), the charts and a hostile shop name as text, axe-core finds nothing."""
+their own box), the charts and a hostile shop name as text, the short lines among the
+figures added since, axe-core finds nothing."""
 from axe_playwright_python.sync_playwright import Axe
 
 from app.extensions import db
@@ -22,6 +23,9 @@ def test_figures_fit_a_360_px_phone_without_violations(app, live_server, chromiu
         for hour, status in ((9, COLLECTED), (21, COLLECTED), (18, CANCELLED), (12, NO_SHOW)):
             raw_order(shop, bread, who, status, paris(2026, 11, 20 + i, hour),
                       lines=((1250, 2, 2),))
+        # One line confirmed short at each shop: 1 of 3, 12,50 € a unit.
+        raw_order(shop, bread, who, COLLECTED, paris(2026, 11, 20 + i, 10),
+                  lines=((1250, 3, 1),))
     refresh_daily_figures(NOW)
     make_manager()
     db.session.commit()
@@ -37,7 +41,11 @@ def test_figures_fit_a_360_px_phone_without_violations(app, live_server, chromiu
         page.get_by_test_id("login-submit").click()
         page.goto(live_server + "/gestion/chiffres?from=2026-11-18&to=2026-11-24")
 
-        assert page.get_by_test_id("figure-orders").inner_text() == "8"
+        assert page.get_by_test_id("figure-orders").inner_text() == "10"
+        assert page.get_by_test_id("figure-short-lines").inner_text() == "2"
+        short = page.get_by_test_id("short-table")
+        assert HOSTILE in short.inner_text() and "50,00" in short.inner_text()
+        assert page.get_by_test_id("shopper-definition").is_visible()
         assert page.get_by_test_id("shops-chart").is_visible()
         assert page.get_by_test_id("hours-chart").is_visible()
         assert HOSTILE in page.get_by_test_id("shops-table").inner_text()
