@@ -30,8 +30,9 @@ TELLING = {
     "/gestion/chiffres": (["Chiffre d'affaires", "Commandes par état", "Boutiques"],
                           ["Revenue"]),
     # The campaign's hint names the accented letters it replaces.
-    "/gestion/sms": (["Envois par mois", "Expéditeur", "Campagne promotionnelle", "Aperçu"],
-                     ["Messages per month", "Sender", "Preview"], ["ê, â, ç"]),
+    "/gestion/sms": (["Envois par mois", "Expéditeur", "Campagne promotionnelle", "Aperçu",
+                      "Novembre"], ["Messages per month", "Sender", "Preview", "November 2026"],
+                     ["ê, â, ç"]),
     "/gestion/paniers": (["Paniers en attente", "Téléphone", "Montant", "Expire"],
                          ["Phone"]),
     "/gestion/connexions": (["Connexions refusées", "Quand"], ["Failed sign-ins", "When"]),
