@@ -72,7 +72,8 @@ def staff_pages(town) -> dict[str, list[str]]:
                   "/gestion/boutiques/nouvelle", "/gestion/chiffres", "/gestion/sms",
                   "/gestion/paniers", "/gestion/connexions", "/gestion/bons",
                   f"/gestion/bons?lot={town.batch}", "/gestion/bons/emettre",
-                  "/gestion/bons/vente", "/gestion/reversements",
+                  "/gestion/bons/vente", f"/gestion/bons/lots/{town.batch}/imprimer",
+                  "/bons/verifier", "/gestion/reversements",
                   f"/gestion/commandes/{town.collected[0].id}",
                   "/gestion/boutiques/north-bakery/banque"],
     }

@@ -2,30 +2,33 @@
 the switch (as a shopper does) reads every page of their own in English, the shops' and
 the customers' own words aside."""
 import re
+from functools import lru_cache
 
 import pytest
 from babel.messages.pofile import read_po
 
 from tests.staff_town import MANAGER, MERCHANT, make_staff_town, staff_pages
-from tests.web.merchant_helpers import log_in, page
 from tests.web.helpers import text
+from tests.web.merchant_helpers import log_in, page
 from tests.web.test_english_pages import ACCENTS, CATALOGUE, FRENCH_WORDS
 
-# Each page (its path, a pattern): a few words it says in French, that must not be left on its English version,
-# and what it says instead.
+# Each page (its path, a pattern): a few words it says in French, that must not be left on
+# its English version, and what it says instead.
 TELLING = {
-    "/marchand": (["Commandes du", "à traiter", "Statut", "Veille", "Lendemain"],
+    "/marchand": (["à traiter", "Statut", "Veille", "Lendemain"],
                   ["Orders", "Status"]),
-    r"/marchand/commandes/\d+": (["Vérifier les articles", "Total commandé", "Annuler la commande",
-                              "Changer le créneau"], ["Cancel", "slot"]),
+    r"/marchand/commandes/\d+": (["Retrait", "SMS avec le client", "Annuler la commande"],
+                                ["Pickup", "SMS with the customer"]),
     "/marchand/produits": (["Filtrer par nom", "En vente", "Prix"], ["Filter by name"]),
-    "/marchand/produits/nouveau": (["Nom", "Enregistrer"], ["Name"]),
+    "/marchand/produits/nouveau": (["Ajouter un produit", "Nom"], ["Add a product", "Name"]),
     "/marchand/import": (["Importer", "Fichier"], ["Import"]),
     "/marchand/reglages": (["Horaires", "Fermetures", "Enregistrer"], ["Save"]),
     "/gestion": (["Commandes du jour", "Montant retiré", "Veille", "Lendemain"],
                  ["Today's orders", "Amount collected"]),
-    "/gestion/boutiques": (["Boutiques", "Nouvelle boutique"], ["Shops"]),
-    r"/gestion/boutiques/(?!nouvelle)[\w-]+": (["Publier", "Inviter le commerçant"], ["Invite"]),
+    "/gestion/boutiques": (["Boutiques", "Ajouter une boutique"], ["Shops", "Add a shop"]),
+    r"/gestion/boutiques/(?!nouvelle)[\w-]+": (
+        ["Toutes les boutiques", "Coordonnées bancaires et commission"],
+        ["All shops", "Bank details and commission"]),
     "/gestion/boutiques/nouvelle": (["Nom de la boutique", "Identifiant"], ["Shop's name"]),
     "/gestion/chiffres": (["Chiffre d'affaires", "Commandes par état", "Boutiques"],
                           ["Revenue"]),
@@ -41,10 +44,14 @@ TELLING = {
     "/gestion/bons/emettre": (["Émettre", "Nombre de bons"], ["Number of vouchers"]),
     "/gestion/bons/vente": (["Enregistrer la vente", "Payé par", "Espèces"],
                             ["Record the sale", "Cash"]),
+    r"/gestion/bons/lots/[\w-]+/imprimer": (["Bons à imprimer", "Bon cadeau", "Valable"],
+                                            ["Vouchers to print", "Gift voucher", "Valid until"]),
+    "/bons/verifier": (["Vérifier un bon cadeau", "Code du bon"], ["Check a gift voucher"]),
     "/gestion/reversements": (["Reversements aux boutiques", "Commission de l'association",
                                "Part boutique"], ["Payouts to the shops", "Shop's share"]),
     r"/gestion/commandes/\d+": (["Encaissé", "Rembourser"], ["Captured", "Refund"]),
-    r"/gestion/boutiques/[\w-]+/banque": (["Coordonnées bancaires", "Titulaire du compte"], ["Account holder"]),
+    r"/gestion/boutiques/[\w-]+/banque": (["Coordonnées bancaires", "Titulaire du compte"],
+                                          ["Account holder"]),
 }
 
 
@@ -54,6 +61,7 @@ def _telling(url: str):
     return found[0]
 
 
+@lru_cache(maxsize=1)
 def _french_only_texts() -> list[str]:
     """The catalogue's French texts (placeholders dropped) that no English text holds too
     ("Promotion" is French for "Offer", and begins "Promotional campaign")."""
@@ -100,6 +108,10 @@ def test_every_staff_page_reads_in_english(app, client, clock, payments, sms, wh
     log_in(client, who, password="not the password")  # a refused sign-in, for its table
     log_in(client, who)
     urls = staff_pages(town)[who]
+    # (each telling French word is indeed on the French page)
+    unsaid = {url: [word for word in _telling(url)[0] if not _said(word, text(page(client, url)))]
+              for url in urls}
+    assert {url: words for url, words in unsaid.items() if words} == {}
     choose_english(client, urls[0])
 
     # When they open each of their pages
