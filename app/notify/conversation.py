@@ -133,7 +133,8 @@ def conversation(order_id: int) -> list[ConversationItem]:
     received = db.session.scalars(sa.select(SmsInbound).where(SmsInbound.order_id == order_id))
     items = [ConversationItem(at=m.sent_at or m.created_at, incoming=False, kind=m.kind,
                               text=m.body if m.kind == SHOP_MESSAGE else None,
-                              status=m.status, error=_shown(m.error) if m.status in NOT_TOLD else None,
+                              status=m.status,
+                              error=_shown(m.error) if m.status in NOT_TOLD else None,
                               segments=m.segments) for m in sent]
     items += [ConversationItem(at=r.received_at, incoming=True, kind=REPLY, text=r.body,
                                status=None, error=None, segments=None) for r in received]
