@@ -7,6 +7,9 @@ from functools import lru_cache
 import pytest
 from babel.messages.pofile import read_po
 
+from app.accounts.invitations import invite_merchant
+from app.extensions import db
+from tests.factories import make_shop
 from tests.staff_town import MANAGER, MERCHANT, make_staff_town, staff_pages
 from tests.web.helpers import text
 from tests.web.merchant_helpers import log_in, page
@@ -119,6 +122,17 @@ def test_every_staff_page_reads_in_english(app, client, clock, payments, sms, wh
 
     # Then each says in English what it said in French, with no French left over
     assert {url: found for url, found in left.items() if found} == {}
+
+
+def test_the_invitation_page_has_the_switch_and_reads_in_english(app, client, clock):
+    # Given a merchant opening the link of their invitation
+    _invitation, token = invite_merchant(make_shop("north-bakery", "North Bakery"),
+                                         "baker@example.com", now=clock.now)
+    db.session.commit()
+    choose_english(client, f"/invitation/{token}")
+    assert french_left(page(client, f"/invitation/{token}"),
+                       ["Bienvenue sur Comptoir", "Mot de passe"],
+                       ["Welcome to Comptoir", "Password"]) == []
 
 
 def test_the_login_page_has_the_switch_and_reads_in_english(client):
