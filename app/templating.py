@@ -50,6 +50,11 @@ def page_day_label(value) -> str:
     return format_date(day, "EEEE d MMMM", locale=_locale())
 
 
+def page_month_label(day) -> str:
+    """'novembre 2026' / 'November 2026': the month of a date."""
+    return format_date(day, "LLLL yyyy", locale=_locale())
+
+
 def page_when_label(dt) -> str:
     return _("%(day)s à %(time)s", day=page_day_label(dt), time=hhmm(dt))
 
@@ -63,7 +68,8 @@ def register_templating(app: Flask) -> None:
     # 24-hour times in both languages: the town's shops post their hours that way.
     from app.orders.event_text import event_text  # it writes dates with the helpers above
     app.jinja_env.filters.update(euros=page_euros, hhmm=hhmm, day_label=page_day_label,
-                                 when_label=page_when_label, weekday_name=weekday_name)
+                                 when_label=page_when_label, weekday_name=weekday_name,
+                                 month_label=page_month_label)
     app.jinja_env.globals.update(event_text=event_text)
 
     @app.context_processor

@@ -25,18 +25,19 @@ MIN_PASSWORD = 8
 def create_user(*, email: str, password: str, role: str, shop_slug: str | None = None) -> User:
     email = (email or "").strip().lower()
     if not EMAIL.match(email):
-        raise Invalid("Adresse e-mail invalide.", field="email")
+        raise Invalid(_("Adresse e-mail invalide."), field="email")
     if role not in ROLES:
-        raise Invalid("Rôle : merchant ou manager.", field="role")
+        raise Invalid(_("Rôle : merchant ou manager."), field="role")
     if len(password or "") < MIN_PASSWORD:
-        raise Invalid(f"Mot de passe : {MIN_PASSWORD} caractères au moins.", field="password")
+        raise Invalid(_("Mot de passe : %(n)s caractères au moins.", n=MIN_PASSWORD),
+                      field="password")
     shop = None
     if role == MERCHANT:
         shop = db.session.scalar(sa.select(Shop).where(Shop.slug == (shop_slug or "")))
         if shop is None:
-            raise NotFound("Boutique introuvable.", field="shop")
+            raise NotFound(_("Boutique introuvable."), field="shop")
     if db.session.scalar(sa.select(User.id).where(User.email == email)):
-        raise Conflict("Ce compte existe déjà.", field="email", code="duplicate_email")
+        raise Conflict(_("Ce compte existe déjà."), field="email", code="duplicate_email")
     with unit_of_work():
         user = User(email=email, role=role, shop_id=shop.id if shop else None)
         user.set_password(password)

@@ -22,7 +22,7 @@ from app.notify.promotions import preview_campaign, queue_campaign, recipients_c
 from app.notify.timing import next_promo_moment
 from app.orders.transitions import STATE_LABELS
 from app.spreadsheet import csv_text
-from app.templating import MONTH_NAMES, when_label
+from app.templating import when_label
 from app.timeutil import local_today
 
 bp = Blueprint("manager", __name__, url_prefix="/gestion")
@@ -119,7 +119,7 @@ def _render_sms(form: CampaignForm, preview=None, status=200):
     return render_template(
         "manager/sms.html", months=sms_figures(now), form=form, preview=preview,
         recipients=preview.recipients if preview else recipients_count(),
-        send_at=next_promo_moment(now), now=now, month_names=MONTH_NAMES), status
+        send_at=next_promo_moment(now), now=now), status
 
 
 @bp.get("/sms")

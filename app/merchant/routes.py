@@ -154,7 +154,7 @@ def confirm(order_id: int):
         if "confirm" not in services.allowed_actions(order):
             # A form left open in another tab: its errors no longer matter, the state does.
             flash(_("Cette commande est %(state)s : plus rien à confirmer.",
-                    state=STATE_LABELS[order.status]), "error")
+                    state=_(STATE_LABELS[order.status])), "error")
             return _back(order_id)
         return _render_order(order, confirm=form, status=422)
     quantities = [(line.id, form[line_field_name(line.id)].data) for line in order.lines]

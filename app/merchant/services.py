@@ -9,6 +9,7 @@ from itertools import groupby
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.errors import Invalid, NotFound
@@ -55,9 +56,9 @@ def parse_day(value: str | None, today: date) -> date:
     try:
         day = datetime.strptime(value.strip(), "%Y-%m-%d").date()
     except ValueError:
-        raise Invalid("Date invalide : utilisez le format AAAA-MM-JJ.", field="date") from None
+        raise Invalid(_("Date invalide : utilisez le format AAAA-MM-JJ."), field="date") from None
     if not FIRST_DAY <= day <= LAST_DAY:
-        raise Invalid("Date hors des limites du calendrier.", field="date")
+        raise Invalid(_("Date hors des limites du calendrier."), field="date")
     return day
 
 
@@ -71,7 +72,7 @@ def parse_status(value: str | None) -> str | None:
     if not value:
         return None
     if value not in QUEUE_STATES:
-        raise Invalid("Statut inconnu.", field="status")
+        raise Invalid(_("Statut inconnu."), field="status")
     return value
 
 
@@ -206,7 +207,7 @@ def shop_order(order_id: int, shop_id: int) -> Order:
     """Another shop's order does not exist, as far as this shop can tell."""
     order = db.session.get(Order, order_id)
     if order is None or order.shop_id != shop_id or order.status in NEVER_PAID:
-        raise NotFound("Commande introuvable.")
+        raise NotFound(_("Commande introuvable."))
     return order
 
 

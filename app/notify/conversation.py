@@ -133,11 +133,18 @@ def conversation(order_id: int) -> list[ConversationItem]:
     received = db.session.scalars(sa.select(SmsInbound).where(SmsInbound.order_id == order_id))
     items = [ConversationItem(at=m.sent_at or m.created_at, incoming=False, kind=m.kind,
                               text=m.body if m.kind == SHOP_MESSAGE else None,
-                              status=m.status, error=m.error if m.status in NOT_TOLD else None,
+                              status=m.status,
+                              error=_shown(m.error) if m.status in NOT_TOLD else None,
                               segments=m.segments) for m in sent]
     items += [ConversationItem(at=r.received_at, incoming=True, kind=REPLY, text=r.body,
                                status=None, error=None, segments=None) for r in received]
     return sorted(items, key=lambda item: item.at)
+
+
+def _shown(error: str | None) -> str | None:
+    """A send error is stored in French; the fixed ones (marked N_ where written) read in
+    the page's language, the others (with a code or an HTTP status inside) as stored."""
+    return _(error) if error else None
 
 
 @dataclass(frozen=True)
@@ -159,7 +166,7 @@ def not_told(order_ids: list[int]) -> dict[int, NotTold]:
     rows = db.session.execute(
         sa.select(SmsMessage.order_id, SmsMessage.status, SmsMessage.error)
         .where(SmsMessage.id.in_(latest), SmsMessage.status.in_(NOT_TOLD)))
-    return {row.order_id: NotTold(row.order_id, row.status, row.error) for row in rows}
+    return {row.order_id: NotTold(row.order_id, row.status, _shown(row.error)) for row in rows}
 
 
 def frame_length(order: Order) -> int:

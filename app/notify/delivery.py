@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from app.database import insert_ignore, unit_of_work
 from app.errors import Conflict
 from app.extensions import db
+from app.i18n import N_
 from app.notify.models import (DELIVERED, FAILED, QUEUED, SENDING, SENT, UNDELIVERED,
                                WITHDRAWN, SmsMessage, SmsStatusEvent)
 from app.notify.twilio_sms import error_text
@@ -53,7 +54,7 @@ def record_delivery_status(*, provider_ref: str, provider_status: str,
                            code="duplicate_callback")
         target = TWILIO_STATUSES.get(provider_status)
         if target is not None:
-            error = ("Envoi annulé chez Twilio." if provider_status == "canceled"
+            error = (N_("Envoi annulé chez Twilio.") if provider_status == "canceled"
                      else error_text(error_code))
             _move(message.id, target, provider_ref, error_code, error, now)
         db.session.refresh(message)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.database import unit_of_work
 from app.errors import Invalid
@@ -40,12 +41,13 @@ def clean_campaign_text(text) -> str:
     """One paragraph, folded to GSM-7; with its STOP mention, MAX_SEGMENTS at most."""
     text = " ".join(text.split()) if isinstance(text, str) else ""
     if not text:
-        raise Invalid("Écrivez le message.", field="text", code="required")
+        raise Invalid(_("Écrivez le message."), field="text", code="required")
     text = fold_to_gsm7(text)
     worst = max(segments(promo_body(text, language)) for language in STOP_MENTIONS)
     if worst > MAX_SEGMENTS:
-        raise Invalid(f"Trop long : {worst} SMS par destinataire avec la mention STOP, "
-                      f"{MAX_SEGMENTS} au plus.", field="text", code="too_long")
+        raise Invalid(_("Trop long : %(n)s SMS par destinataire avec la mention STOP, "
+                        "%(most)s au plus.", n=worst, most=MAX_SEGMENTS),
+                      field="text", code="too_long")
     return text
 
 

@@ -9,6 +9,7 @@ from blinker import Namespace
 
 from app.database import claim_rows, insert_ignore, unit_of_work
 from app.extensions import db
+from app.i18n import N_
 from app.notify.models import (FAILED, PROMOTIONAL, QUEUED, SENDING, SENT, WITHDRAWN,
                                SmsMessage)
 from app.notify.providers import ProviderUnavailable, SendResult, SmsProvider
@@ -123,7 +124,8 @@ def _flush_one(provider: SmsProvider, message: _Claimed, now: datetime) -> bool:
         result = SendResult(ok=False, error=str(error))
     except Exception:  # a surprise from the provider: retried (and looked up) like a timeout
         log.exception("SMS #%s: unexpected error while sending", message.id)
-        result = SendResult(ok=False, error="Erreur inattendue à l'envoi : nouvel essai plus tard.")
+        result = SendResult(ok=False,
+                            error=N_("Erreur inattendue à l'envoi : nouvel essai plus tard."))
     sms_tried.send(result)  # for whoever counts (app/ops/metrics.py)
     if result.ok:
         _settle(message, status=SENT, sent_at=now, status_at=now,

@@ -14,6 +14,7 @@ from twilio.base.exceptions import TwilioException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
+from app.i18n import N_
 from app.notify.providers import ProviderUnavailable, SendResult
 
 log = logging.getLogger("comptoir.sms.twilio")
@@ -26,19 +27,20 @@ LOOKUP_LIMIT = 50  # a shopper's latest messages: ours is among them if Twilio h
 CLOCK_SKEW = timedelta(minutes=5)  # our clock against Twilio's date_created
 MAX_TIMEOUT_SECONDS = 30  # bounds a flush's claim: see services.CLAIM_CHUNK
 
-# Twilio's codes, as the shop reads them next to the order (error codes reference).
+# Twilio's codes, as the shop reads them next to the order (error codes reference). Stored
+# in French with the message; the page shows them in its own language (conversation.py).
 ERROR_TEXTS = {
-    "21211": "Numéro invalide : Twilio ne peut pas l'utiliser.",
-    "21408": "Envoi vers ce pays non autorisé sur le compte Twilio.",
-    "21610": "Le client a répondu STOP : Twilio bloque les envois vers ce numéro.",
-    "21612": "Twilio ne peut pas acheminer de SMS vers ce numéro.",
-    "21614": "Ce numéro n'est pas un mobile : il ne reçoit pas de SMS.",
-    "30003": "Téléphone injoignable (éteint ou hors réseau).",
-    "30004": "Message bloqué par l'opérateur ou par le client.",
-    "30005": "Numéro inconnu ou plus attribué.",
-    "30006": "Numéro fixe ou opérateur injoignable : le SMS ne peut pas arriver.",
-    "30007": "Message filtré par l'opérateur (pris pour du spam).",
-    "30008": "Erreur inconnue chez l'opérateur.",
+    "21211": N_("Numéro invalide : Twilio ne peut pas l'utiliser."),
+    "21408": N_("Envoi vers ce pays non autorisé sur le compte Twilio."),
+    "21610": N_("Le client a répondu STOP : Twilio bloque les envois vers ce numéro."),
+    "21612": N_("Twilio ne peut pas acheminer de SMS vers ce numéro."),
+    "21614": N_("Ce numéro n'est pas un mobile : il ne reçoit pas de SMS."),
+    "30003": N_("Téléphone injoignable (éteint ou hors réseau)."),
+    "30004": N_("Message bloqué par l'opérateur ou par le client."),
+    "30005": N_("Numéro inconnu ou plus attribué."),
+    "30006": N_("Numéro fixe ou opérateur injoignable : le SMS ne peut pas arriver."),
+    "30007": N_("Message filtré par l'opérateur (pris pour du spam)."),
+    "30008": N_("Erreur inconnue chez l'opérateur."),
 }
 # Answers that say nothing about the message itself: our credentials or account, Twilio's
 # load. Any other 4xx is about the message (number, content): retrying cannot help.
@@ -47,7 +49,7 @@ RETRYABLE_HTTP = {401, 403, 404, 408, 429}
 
 def error_text(code: str | None) -> str:
     if not code:
-        return "Refusé par Twilio."
+        return N_("Refusé par Twilio.")
     return ERROR_TEXTS.get(code, f"Refusé par Twilio (code {code}).")
 
 
@@ -106,8 +108,8 @@ class TwilioSms:
         except requests.RequestException as error:
             # A timeout may hide a message Twilio accepted: the retry looks it up first.
             log.warning("SMS #%s: Twilio unreachable: %r", message_id, error)
-            return SendResult(ok=False, error="Twilio injoignable (délai dépassé ou connexion "
-                                              "refusée) : nouvel essai plus tard.")
+            return SendResult(ok=False, error=N_("Twilio injoignable (délai dépassé ou "
+                                                 "connexion refusée) : nouvel essai plus tard."))
         return SendResult(ok=True, provider_ref=message.sid)
 
     def find_sent(self, *, to: str, body: str, message_id: int, since: datetime) -> list[str]:
@@ -118,8 +120,8 @@ class TwilioSms:
                                               page_size=LOOKUP_LIMIT)
         except (TwilioException, requests.RequestException) as error:
             log.warning("SMS #%s: Twilio lookup failed: %r", message_id, error)
-            raise ProviderUnavailable("Twilio injoignable pour vérifier un essai précédent : "
-                                      "nouvel essai plus tard.") from error
+            raise ProviderUnavailable(N_("Twilio injoignable pour vérifier un essai précédent : "
+                                         "nouvel essai plus tard.")) from error
         earliest = since - CLOCK_SKEW
         ours = [m for m in found
                 if m.body == body and (m.direction or "").startswith("outbound")
@@ -134,7 +136,7 @@ def _refused(error: TwilioException, message_id: int) -> SendResult:
                 getattr(error, "msg", error))
     if status == 429:
         return SendResult(ok=False, error_code=code,
-                          error="Twilio limite le débit (HTTP 429) : nouvel essai plus tard.")
+                          error=N_("Twilio limite le débit (HTTP 429) : nouvel essai plus tard."))
     if status in (401, 403):
         return SendResult(ok=False, error_code=code,
                           error=f"Twilio refuse nos identifiants (HTTP {status}) : vérifier "

@@ -20,7 +20,7 @@ DEFAULT_HOURS = [(day, time(9), time(19)) for day in range(6)]
 def get_shop(slug: str) -> Shop:
     shop = db.session.scalar(sa.select(Shop).where(Shop.slug == slug))
     if shop is None or not shop.active:
-        raise NotFound("Boutique introuvable.", field="slug")
+        raise NotFound(_("Boutique introuvable."), field="slug")
     return shop
 
 
@@ -32,11 +32,11 @@ def list_shops() -> list[Shop]:
 def create_shop(*, slug: str, name: str, address: str = "", phone: str = "",
                 description: str = "", hours=None, **pickup) -> Shop:
     if not SLUG.match(slug or "") or len(slug) > 64:
-        raise Invalid("Identifiant : lettres minuscules, chiffres et tirets.", field="slug")
+        raise Invalid(_("Identifiant : lettres minuscules, chiffres et tirets."), field="slug")
     if not (name or "").strip():
-        raise Invalid("Le nom est obligatoire.", field="name", code="required")
+        raise Invalid(_("Le nom est obligatoire."), field="name", code="required")
     if db.session.scalar(sa.select(Shop.id).where(Shop.slug == slug)):
-        raise Conflict("Une boutique porte déjà cet identifiant.", field="slug",
+        raise Conflict(_("Une boutique porte déjà cet identifiant."), field="slug",
                        code="duplicate_slug")
     with unit_of_work():
         shop = Shop(slug=slug, name=name.strip(), address=address, description=description,
@@ -49,7 +49,7 @@ def create_shop(*, slug: str, name: str, address: str = "", phone: str = "",
 
 def add_closure(shop: Shop, start: date, end: date, reason: str = "") -> Closure:
     if end < start:
-        raise Invalid("La fin précède le début.", field="end_date")
+        raise Invalid(_("La fin précède le début."), field="end_date")
     with unit_of_work():
         closure = Closure(shop_id=shop.id, start_date=start, end_date=end, reason=reason)
         db.session.add(closure)

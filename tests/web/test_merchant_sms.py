@@ -200,3 +200,19 @@ def test_the_queue_reads_the_sms_of_all_its_orders_in_one_query(app, client, clo
 
     assert len(badges(html)) == 5
     assert len(seen) == 1
+
+
+def test_a_shop_that_chose_english_reads_why_in_english(app, client, clock, payments, sms):
+    shop, bread = given_a_bakery(client)
+    untold = order_at(shop, [(bread, 1)], clock.now, payments)
+    refused_for_good(untold.id)  # stored as the flush writes it: in French
+    client.get("/langue/en?next=/marchand")
+
+    queue = page(client, "/marchand")
+    order_page = words(page(client, f"/marchand/commandes/{untold.id}"))
+
+    reason = "This number is not a mobile: it cannot receive SMS."
+    assert badges(queue) == {untold.id: f"SMS not delivered: tell the customer on "
+                                        f"06 12 34 56 78 {reason}"}
+    assert reason in order_page and NOT_A_MOBILE not in order_page
+    assert "order received · failed" in order_page
