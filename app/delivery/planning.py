@@ -1,0 +1,252 @@
+"""Rounds: a window's delivery requests turned into one tour per courier on duty, with
+pyvroom (VROOM) on a straight-line matrix — no road router needed, as CoopCycle does when
+it has none: haversine distance x a detour factor, at a courier's speed.
+
+Each request is a shipment per shop it is collected from: picked up at the shop (from the
+time the order is ready, while the shop is open) and dropped at the door within the
+window. Replanning keeps what was done: a round already started (a stop done) is left as
+it is, its requests with it; only the other requests are planned again, on the couriers
+whose round has not started."""
+import time as timer
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+import vroom
+from flask import current_app
+from flask_babel import gettext as _
+
+from app.database import unit_of_work
+from app.delivery.models import (REQUEST_HELD, REQUEST_PLANNED, ROUND_PLANNED, ROUND_STARTED,
+                                 STOP_DELIVERY, STOP_DONE, STOP_PICKUP, Courier,
+                                 DeliveryRequest, DeliveryWindow, Round, Stop)
+from app.delivery.services import depot, haversine_m, ready_at, window_bounds
+from app.errors import Invalid, NotFound
+from app.extensions import db
+from app.phone import normalize_phone
+from app.shops.models import Shop
+
+PICKUP_LEAD = timedelta(hours=2)  # couriers start collecting this long before the window
+SERVICE_SECONDS = {STOP_PICKUP: 120, STOP_DELIVERY: 180}  # time spent at a stop
+EXPLORATION_LEVEL = 5  # VROOM's search depth (0-5): a few hundred ms for a town's window
+
+
+def create_courier(*, name: str, phone: str, capacity: int) -> Courier:
+    name = (name or "").strip()
+    if not name:
+        raise Invalid(_("Le nom est obligatoire."), field="name")
+    number = normalize_phone(phone, field="phone") if (phone or "").strip() else ""
+    if not 1 <= capacity <= 200:
+        raise Invalid(_("Entre 1 et 200."), field="capacity")
+    with unit_of_work():
+        courier = Courier(name=name[:80], phone=number, capacity=capacity)
+        db.session.add(courier)
+    return courier
+
+
+def active_couriers() -> list[Courier]:
+    return list(db.session.scalars(sa.select(Courier).where(Courier.active)
+                                   .order_by(Courier.id)))
+
+
+# ---- The solver, on plain values (bench/rounds.py calls it too) -------------------------
+
+@dataclass(frozen=True)
+class Point:
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True)
+class Task:
+    """One shipment: collect at `pickup` in [pickup_from, pickup_until], drop at `drop` in
+    [drop_from, drop_until]; seconds from the plan's origin."""
+    key: tuple  # (request id, shop id)
+    pickup: Point
+    drop: Point
+    pickup_from: int
+    pickup_until: int
+    drop_from: int
+    drop_until: int
+    parcels: int = 1
+
+
+@dataclass(frozen=True)
+class PlannedStop:
+    kind: str
+    key: tuple
+    arrival: int  # seconds from the origin
+
+
+@dataclass(frozen=True)
+class Plan:
+    routes: dict[int, list[PlannedStop]]  # vehicle id -> its stops in order
+    unassigned: list[tuple]
+    seconds: float  # time the solver took
+    distances_m: dict[int, float]  # vehicle id -> the route's length (with the detour factor)
+
+
+def _matrices(points: list[Point], *, detour: float, kmh: float):
+    metres_per_second = kmh * 1000 / 3600
+    distances = [[haversine_m(a.lat, a.lon, b.lat, b.lon) * detour for b in points]
+                 for a in points]
+    durations = [[round(d / metres_per_second) for d in row] for row in distances]
+    return distances, durations
+
+
+def solve(tasks: list[Task], vehicles: list[tuple[int, int]], base: Point, *,
+          horizon: tuple[int, int], detour: float, kmh: float) -> Plan:
+    """Rounds for `vehicles` ((id, capacity), starting and ending at `base`) within
+    `horizon` (seconds from the origin)."""
+    points = [base]
+    for task in tasks:
+        points += [task.pickup, task.drop]
+    distances, durations = _matrices(points, detour=detour, kmh=kmh)
+    problem = vroom.Input()
+    problem.set_durations_matrix(profile="car", matrix_input=durations)
+    for vehicle_id, capacity in vehicles:
+        problem.add_vehicle(vroom.Vehicle(vehicle_id, start=0, end=0, capacity=[capacity],
+                                          time_window=vroom.TimeWindow(*horizon)))
+    by_id = {}
+    for i, task in enumerate(tasks):
+        pickup_id, drop_id = 2 * i + 1, 2 * i + 2
+        by_id[pickup_id], by_id[drop_id] = (STOP_PICKUP, task.key), (STOP_DELIVERY, task.key)
+        problem.add_shipment(
+            vroom.ShipmentStep(pickup_id, location=pickup_id,
+                               default_service=SERVICE_SECONDS[STOP_PICKUP],
+                               time_windows=[vroom.TimeWindow(task.pickup_from,
+                                                              task.pickup_until)]),
+            vroom.ShipmentStep(drop_id, location=drop_id,
+                               default_service=SERVICE_SECONDS[STOP_DELIVERY],
+                               time_windows=[vroom.TimeWindow(task.drop_from, task.drop_until)]),
+            amount=vroom.Amount([task.parcels]))
+    started = timer.perf_counter()
+    solution = problem.solve(exploration_level=EXPLORATION_LEVEL, nb_threads=1)
+    took = timer.perf_counter() - started
+    routes: dict[int, list[PlannedStop]] = {vehicle_id: [] for vehicle_id, _c in vehicles}
+    distances_m = {vehicle_id: 0.0 for vehicle_id, _c in vehicles}
+    assigned = set()
+    previous: dict[int, int] = {}
+    for step in solution.to_dict()["routes"]:
+        vehicle_id, location = int(step["vehicle_id"]), int(step["location_index"])
+        distances_m[vehicle_id] += distances[previous.get(vehicle_id, 0)][location]
+        previous[vehicle_id] = location
+        if step["type"] in ("pickup", "delivery"):
+            kind, key = by_id[int(step["id"])]
+            routes[vehicle_id].append(PlannedStop(kind, key, int(step["arrival"])))
+            assigned.add(key)
+    return Plan(routes, [t.key for t in tasks if t.key not in assigned], took, distances_m)
+
+
+# ---- Rounds from the database ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class PlanResult:
+    rounds: list[Round]
+    unassigned: list[int]  # request ids no courier could take in time
+    seconds: float
+
+
+def _point(obj) -> Point:
+    return Point(obj.lat, obj.lon)
+
+
+def _shop_points(shop_ids) -> dict[int, tuple[Shop, Point]]:
+    """Where each shop is: its address through the town's geocoder; the depot otherwise."""
+    from app import geocoder
+    found = {}
+    for shop in db.session.scalars(sa.select(Shop).where(Shop.id.in_(shop_ids))):
+        suggestions = []
+        try:
+            suggestions = geocoder().suggest(shop.address)
+        except Exception:  # a round is still planned, from the depot
+            current_app.logger.warning("shop %s not located, depot used", shop.slug)
+        found[shop.id] = (shop, _point(suggestions[0]) if suggestions else Point(*depot()))
+    return found
+
+
+def plan_rounds(day: date, window_id: int, couriers: list[Courier], now: datetime, *,
+                shop_points: dict[int, Point] | None = None) -> PlanResult:
+    """The window's rounds on `day` for `couriers`, replanned as a whole except for rounds
+    already started (kept as they are). Requests nobody can take in time stay held and
+    are listed."""
+    window = db.session.get(DeliveryWindow, window_id)
+    if window is None:
+        raise NotFound(_("Créneau inconnu."), field="window")
+    if not couriers:
+        raise Invalid(_("Aucun livreur en service."), field="couriers")
+    start, end = window_bounds(window, day)
+    origin = start - PICKUP_LEAD
+    config = current_app.config
+
+    with unit_of_work():
+        rounds = list(db.session.scalars(sa.select(Round).where(
+            Round.day == day, Round.window_id == window_id)))
+        kept = [r for r in rounds if r.status == ROUND_STARTED
+                or any(s.status == STOP_DONE for s in r.stops)]
+        kept_requests = {s.request_id for r in kept for s in r.stops}
+        for old in rounds:
+            if old not in kept:
+                db.session.delete(old)
+        db.session.flush()
+        requests = list(db.session.scalars(sa.select(DeliveryRequest).where(
+            DeliveryRequest.day == day, DeliveryRequest.window_id == window_id,
+            DeliveryRequest.status.in_((REQUEST_HELD, REQUEST_PLANNED)))
+            .order_by(DeliveryRequest.id)))
+        requests = [r for r in requests if r.id not in kept_requests]
+        busy = {r.courier_id for r in kept}
+        free = [c for c in couriers if c.id not in busy]
+        shop_ids = {p.shop_id for r in requests for p in r.shops}
+        if shop_points is None:
+            located = _shop_points(shop_ids)
+        else:
+            located = {shop.id: (shop, shop_points[shop.id]) for shop in db.session.scalars(
+                sa.select(Shop).where(Shop.id.in_(shop_ids)))}
+
+        def seconds(at: datetime) -> int:
+            return max(0, int((at - origin).total_seconds()))
+
+        tasks = []
+        for request in requests:
+            for pickup in request.shops:
+                shop, point = located[pickup.shop_id]
+                ready = ready_at(shop, day, now) or start
+                tasks.append(Task((request.id, shop.id), point, _point(request),
+                                  seconds(max(ready, origin)), seconds(end),
+                                  seconds(start), seconds(end), request.parcels))
+        plan = solve(tasks, [(c.id, c.capacity) for c in free], Point(*depot()),
+                     horizon=(0, seconds(end) + 3600), detour=config["DETOUR_FACTOR"],
+                     kmh=config["COURIER_KMH"]) if tasks and free else \
+            Plan({}, [t.key for t in tasks], 0.0, {})
+        # A request with a shop left out is not planned at all: no half-collected basket.
+        dropped = {key[0] for key in plan.unassigned}
+        new_rounds = []
+        for courier_id, steps in plan.routes.items():
+            steps = [s for s in steps if s.key[0] not in dropped]
+            if not steps:
+                continue
+            round_ = Round(day=day, window_id=window_id, courier_id=courier_id,
+                           status=ROUND_PLANNED, planned_at=now,
+                           distance_m=round(plan.distances_m.get(courier_id, 0)))
+            round_.stops = [Stop(position=i + 1, kind=s.kind, request_id=s.key[0],
+                                 shop_id=s.key[1] if s.kind == STOP_PICKUP else None,
+                                 expected_at=origin + timedelta(seconds=s.arrival))
+                            for i, s in enumerate(steps)]
+            db.session.add(round_)
+            new_rounds.append(round_)
+        for request in requests:
+            request.status = REQUEST_HELD if request.id in dropped else REQUEST_PLANNED
+    return PlanResult(sorted(kept + new_rounds, key=lambda r: r.courier_id), sorted(dropped),
+                      plan.seconds)
+
+
+def mark_stop_done(stop_id: int, now: datetime) -> Stop:
+    """A stop done: its round has started, and replanning keeps it as it is. (The courier's
+    page, with its pickup and delivery codes, comes with the next phase.)"""
+    with unit_of_work():
+        stop = db.session.get(Stop, stop_id)
+        if stop is None:
+            raise NotFound(_("Arrêt inconnu."), field="stop")
+        stop.status, stop.done_at = STOP_DONE, now
+        db.session.get(Round, stop.round_id).status = ROUND_STARTED
+    return stop
