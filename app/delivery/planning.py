@@ -7,6 +7,7 @@ time the order is ready, while the shop is open) and dropped at the door within 
 window. Replanning keeps what was done: a round already started (a stop done) is left as
 it is, its requests with it; only the other requests are planned again, on the couriers
 whose round has not started."""
+import logging
 import time as timer
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -17,14 +18,17 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from app.database import unit_of_work
+from app.delivery.geocoding import GeocoderUnavailable
 from app.delivery.models import (REQUEST_HELD, REQUEST_PLANNED, ROUND_PLANNED, ROUND_STARTED,
                                  STOP_DELIVERY, STOP_DONE, STOP_PICKUP, Courier,
-                                 DeliveryRequest, DeliveryWindow, Round, Stop)
+                                 DeliveryPickup, DeliveryRequest, DeliveryWindow, Round, Stop)
 from app.delivery.services import depot, haversine_m, ready_at, window_bounds
 from app.errors import Invalid, NotFound
 from app.extensions import db
 from app.phone import normalize_phone
 from app.shops.models import Shop
+
+log = logging.getLogger("comptoir.delivery")
 
 PICKUP_LEAD = timedelta(hours=2)  # couriers start collecting this long before the window
 SERVICE_SECONDS = {STOP_PICKUP: 120, STOP_DELIVERY: 180}  # time spent at a stop
@@ -151,17 +155,26 @@ def _point(obj) -> Point:
     return Point(obj.lat, obj.lon)
 
 
-def _shop_points(shop_ids) -> dict[int, tuple[Shop, Point]]:
-    """Where each shop is: its address through the town's geocoder; the depot otherwise."""
+def locate_shops(day: date, window_id: int) -> dict[int, Point]:
+    """Where the shops of a window's requests are: their address through the town's
+    geocoder (the depot when it cannot tell). Read, then asked with no transaction open:
+    the geocoder may be an outside service."""
     from app import geocoder
+    with unit_of_work(write=False):
+        shops = list(db.session.execute(
+            sa.select(Shop.id, Shop.slug, Shop.address).distinct()
+            .join(DeliveryPickup, DeliveryPickup.shop_id == Shop.id)
+            .join(DeliveryRequest, DeliveryRequest.id == DeliveryPickup.request_id)
+            .where(DeliveryRequest.day == day, DeliveryRequest.window_id == window_id)))
     found = {}
-    for shop in db.session.scalars(sa.select(Shop).where(Shop.id.in_(shop_ids))):
-        suggestions = []
+    for shop_id, slug, address in shops:
         try:
-            suggestions = geocoder().suggest(shop.address)
-        except Exception:  # a round is still planned, from the depot
-            current_app.logger.warning("shop %s not located, depot used", shop.slug)
-        found[shop.id] = (shop, _point(suggestions[0]) if suggestions else Point(*depot()))
+            suggestions = geocoder().suggest(address) if address else []
+        except GeocoderUnavailable:
+            suggestions = []
+        if not suggestions:
+            log.warning("shop %s not located from its address: the depot stands for it", slug)
+        found[shop_id] = _point(suggestions[0]) if suggestions else Point(*depot())
     return found
 
 
@@ -178,6 +191,9 @@ def plan_rounds(day: date, window_id: int, couriers: list[Courier], now: datetim
     start, end = window_bounds(window, day)
     origin = start - PICKUP_LEAD
     config = current_app.config
+    courier_ids = [(c.id, c.capacity) for c in couriers]
+    if shop_points is None:
+        shop_points = locate_shops(day, window_id)
 
     with unit_of_work():
         rounds = list(db.session.scalars(sa.select(Round).where(
@@ -195,13 +211,10 @@ def plan_rounds(day: date, window_id: int, couriers: list[Courier], now: datetim
             .order_by(DeliveryRequest.id)))
         requests = [r for r in requests if r.id not in kept_requests]
         busy = {r.courier_id for r in kept}
-        free = [c for c in couriers if c.id not in busy]
+        free = [(c_id, capacity) for c_id, capacity in courier_ids if c_id not in busy]
         shop_ids = {p.shop_id for r in requests for p in r.shops}
-        if shop_points is None:
-            located = _shop_points(shop_ids)
-        else:
-            located = {shop.id: (shop, shop_points[shop.id]) for shop in db.session.scalars(
-                sa.select(Shop).where(Shop.id.in_(shop_ids)))}
+        shops = {shop.id: shop for shop in db.session.scalars(
+            sa.select(Shop).where(Shop.id.in_(shop_ids)))}
 
         def seconds(at: datetime) -> int:
             return max(0, int((at - origin).total_seconds()))
@@ -209,12 +222,13 @@ def plan_rounds(day: date, window_id: int, couriers: list[Courier], now: datetim
         tasks = []
         for request in requests:
             for pickup in request.shops:
-                shop, point = located[pickup.shop_id]
+                shop = shops[pickup.shop_id]
+                point = shop_points.get(shop.id) or Point(*depot())
                 ready = ready_at(shop, day, now) or start
                 tasks.append(Task((request.id, shop.id), point, _point(request),
                                   seconds(max(ready, origin)), seconds(end),
                                   seconds(start), seconds(end), request.parcels))
-        plan = solve(tasks, [(c.id, c.capacity) for c in free], Point(*depot()),
+        plan = solve(tasks, free, Point(*depot()),
                      horizon=(0, seconds(end) + 3600), detour=config["DETOUR_FACTOR"],
                      kmh=config["COURIER_KMH"]) if tasks and free else \
             Plan({}, [t.key for t in tasks], 0.0, {})
