@@ -2,15 +2,15 @@
 pyvroom (VROOM) on a straight-line matrix — no road router needed, as CoopCycle does when
 it has none: haversine distance x a detour factor, at a courier's speed.
 
-Each request is a shipment per shop it is collected from: picked up at the shop (from the
-time the order is ready, while the shop is open) and dropped at the door within the
-window. Replanning keeps what was done: a round already started (a stop done) is left as
-it is, its requests with it; only the other requests are planned again, on the couriers
-whose round has not started."""
+A request is collected at each of its shops (from the time its order is ready, while the
+shop is open) and dropped once, whole, at the door within the window; a vehicle never
+carries more bags than it holds. Replanning keeps what was done: a round already started
+(a stop done) is left as it is, its requests with it; only the other requests are planned
+again, on the couriers whose round has not started."""
 import logging
 import time as timer
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 import vroom
@@ -22,7 +22,8 @@ from app.delivery.geocoding import GeocoderUnavailable
 from app.delivery.models import (REQUEST_HELD, REQUEST_PLANNED, ROUND_PLANNED, ROUND_STARTED,
                                  STOP_DELIVERY, STOP_DONE, STOP_PICKUP, Courier,
                                  DeliveryPickup, DeliveryRequest, DeliveryWindow, Round, Stop)
-from app.delivery.services import depot, haversine_m, ready_at, window_bounds
+from app.delivery.services import (depot, haversine_m, ready_at, town_moment,
+                                    window_bounds)
 from app.errors import Invalid, NotFound
 from app.extensions import db
 from app.phone import normalize_phone
@@ -63,83 +64,124 @@ class Point:
 
 @dataclass(frozen=True)
 class Task:
-    """One shipment: collect at `pickup` in [pickup_from, pickup_until], drop at `drop` in
-    [drop_from, drop_until]; seconds from the plan's origin."""
-    key: tuple  # (request id, shop id)
-    pickup: Point
+    """One request: collect at each of its shops (shop id, where) from `pickup_from` until
+    `pickup_until`, then drop at the door in [drop_from, drop_until]; seconds from the
+    plan's origin."""
+    request: int
+    pickups: tuple  # ((shop id, Point), ...)
     drop: Point
     pickup_from: int
     pickup_until: int
     drop_from: int
     drop_until: int
-    parcels: int = 1
+    parcels: int = 1  # per shop: each shop's order is a bag
 
 
 @dataclass(frozen=True)
 class PlannedStop:
     kind: str
-    key: tuple
-    arrival: int  # seconds from the origin
+    request: int
+    shop: int | None  # the shop of a pickup
+    arrival: int      # seconds from the origin
 
 
 @dataclass(frozen=True)
 class Plan:
     routes: dict[int, list[PlannedStop]]  # vehicle id -> its stops in order
-    unassigned: list[tuple]
+    unassigned: list[int]  # requests no vehicle could take in time
     seconds: float  # time the solver took
     distances_m: dict[int, float]  # vehicle id -> the route's length (with the detour factor)
 
 
-def _matrices(points: list[Point], *, detour: float, kmh: float):
-    metres_per_second = kmh * 1000 / 3600
-    distances = [[haversine_m(a.lat, a.lon, b.lat, b.lon) * detour for b in points]
-                 for a in points]
-    durations = [[round(d / metres_per_second) for d in row] for row in distances]
-    return distances, durations
+def _metres(a: Point, b: Point, detour: float) -> float:
+    return haversine_m(a.lat, a.lon, b.lat, b.lon) * detour
+
+
+def _collection_order(task: Task, detour: float) -> tuple:
+    """The shops of a request in the order that makes the shortest way to its door (a
+    basket has a few shops: every order is tried)."""
+    from itertools import permutations
+    if len(task.pickups) == 1:
+        return task.pickups
+
+    def length(order):
+        points = [p for _shop, p in order] + [task.drop]
+        return sum(_metres(a, b, detour) for a, b in zip(points, points[1:]))
+    return min(permutations(task.pickups), key=length)
 
 
 def solve(tasks: list[Task], vehicles: list[tuple[int, int]], base: Point, *,
           horizon: tuple[int, int], detour: float, kmh: float) -> Plan:
     """Rounds for `vehicles` ((id, capacity), starting and ending at `base`) within
-    `horizon` (seconds from the origin)."""
-    points = [base]
-    for task in tasks:
-        points += [task.pickup, task.drop]
-    distances, durations = _matrices(points, detour=detour, kmh=kmh)
+    `horizon` (seconds from the origin).
+
+    VROOM's shipments have one pickup and one delivery; a basket from several shops has
+    several pickups and must reach its door once, whole, in one vehicle. So a request is
+    one shipment whose pickup is its collection — its shops in their best order: the
+    matrix reaches it at its first shop and leaves it from its last, the way between them
+    counted as service time — and whose amount is all its bags."""
+    speed = kmh * 1000 / 3600
+    orders = [_collection_order(task, detour) for task in tasks]
+    # Matrix nodes: 0 the base; then per task its collection and its door.
+    arrive_at, leave_from = [base], [base]
+    inner_metres, inner_seconds = [], []
+    for task, order in zip(tasks, orders):
+        shops = [p for _shop, p in order]
+        arrive_at += [shops[0], task.drop]
+        leave_from += [shops[-1], task.drop]
+        inner = [_metres(a, b, detour) for a, b in zip(shops, shops[1:])]
+        inner_metres.append(inner)
+        inner_seconds.append([round(m / speed) + SERVICE_SECONDS[STOP_PICKUP] for m in inner])
+    size = len(arrive_at)
+    durations = [[0 if i == j else round(_metres(leave_from[i], arrive_at[j], detour) / speed)
+                  for j in range(size)] for i in range(size)]
     problem = vroom.Input()
     problem.set_durations_matrix(profile="car", matrix_input=durations)
     for vehicle_id, capacity in vehicles:
         problem.add_vehicle(vroom.Vehicle(vehicle_id, start=0, end=0, capacity=[capacity],
                                           time_window=vroom.TimeWindow(*horizon)))
-    by_id = {}
     for i, task in enumerate(tasks):
-        pickup_id, drop_id = 2 * i + 1, 2 * i + 2
-        by_id[pickup_id], by_id[drop_id] = (STOP_PICKUP, task.key), (STOP_DELIVERY, task.key)
+        collect, door = 2 * i + 1, 2 * i + 2
+        spent = sum(inner_seconds[i])
+        # The last shop must still be open when reached: the collection starts early enough.
+        until = max(task.pickup_from, task.pickup_until - spent)
         problem.add_shipment(
-            vroom.ShipmentStep(pickup_id, location=pickup_id,
-                               default_service=SERVICE_SECONDS[STOP_PICKUP],
-                               time_windows=[vroom.TimeWindow(task.pickup_from,
-                                                              task.pickup_until)]),
-            vroom.ShipmentStep(drop_id, location=drop_id,
+            vroom.ShipmentStep(collect, location=collect,
+                               default_service=SERVICE_SECONDS[STOP_PICKUP] + spent,
+                               time_windows=[vroom.TimeWindow(task.pickup_from, until)]),
+            vroom.ShipmentStep(door, location=door,
                                default_service=SERVICE_SECONDS[STOP_DELIVERY],
                                time_windows=[vroom.TimeWindow(task.drop_from, task.drop_until)]),
-            amount=vroom.Amount([task.parcels]))
+            amount=vroom.Amount([task.parcels * len(task.pickups)]))
     started = timer.perf_counter()
     solution = problem.solve(exploration_level=EXPLORATION_LEVEL, nb_threads=1)
     took = timer.perf_counter() - started
+
     routes: dict[int, list[PlannedStop]] = {vehicle_id: [] for vehicle_id, _c in vehicles}
     distances_m = {vehicle_id: 0.0 for vehicle_id, _c in vehicles}
-    assigned = set()
-    previous: dict[int, int] = {}
-    for step in solution.to_dict()["routes"]:
-        vehicle_id, location = int(step["vehicle_id"]), int(step["location_index"])
-        distances_m[vehicle_id] += distances[previous.get(vehicle_id, 0)][location]
-        previous[vehicle_id] = location
-        if step["type"] in ("pickup", "delivery"):
-            kind, key = by_id[int(step["id"])]
-            routes[vehicle_id].append(PlannedStop(kind, key, int(step["arrival"])))
-            assigned.add(key)
-    return Plan(routes, [t.key for t in tasks if t.key not in assigned], took, distances_m)
+    placed = set()
+    for route in solution.to_dict()["routes"]:
+        vehicle_id, previous = int(route["vehicle"]), base
+        for step in route["steps"]:
+            node = int(step["location_index"])
+            # A courier early at a door waits for the window: the stop is then.
+            at = int(step["arrival"]) + int(step.get("waiting_time", 0))
+            distances_m[vehicle_id] += _metres(previous, arrive_at[node], detour)
+            previous = leave_from[node]
+            if step["type"] == "pickup":
+                i = (node - 1) // 2
+                task = tasks[i]
+                placed.add(task.request)
+                distances_m[vehicle_id] += sum(inner_metres[i])
+                for k, (shop_id, _point) in enumerate(orders[i]):
+                    routes[vehicle_id].append(
+                        PlannedStop(STOP_PICKUP, task.request, shop_id,
+                                    at + sum(inner_seconds[i][:k])))
+            elif step["type"] == "delivery":
+                routes[vehicle_id].append(
+                    PlannedStop(STOP_DELIVERY, tasks[(node - 1) // 2].request, None, at))
+    return Plan(routes, [t.request for t in tasks if t.request not in placed], took,
+                distances_m)
 
 
 # ---- Rounds from the database ---------------------------------------------------------
@@ -176,6 +218,12 @@ def locate_shops(day: date, window_id: int) -> dict[int, Point]:
             log.warning("shop %s not located from its address: the depot stands for it", slug)
         found[shop_id] = _point(suggestions[0]) if suggestions else Point(*depot())
     return found
+
+
+def _closing(shop: Shop, day: date) -> datetime:
+    """When the shop closes that day (its last closing): no collection after."""
+    closes = [h.closes for h in shop.hours if h.weekday == day.weekday()]
+    return town_moment(day, max(closes)) if closes else town_moment(day, time())
 
 
 def plan_rounds(day: date, window_id: int, couriers: list[Courier], now: datetime, *,
@@ -221,29 +269,28 @@ def plan_rounds(day: date, window_id: int, couriers: list[Courier], now: datetim
 
         tasks = []
         for request in requests:
-            for pickup in request.shops:
-                shop = shops[pickup.shop_id]
-                point = shop_points.get(shop.id) or Point(*depot())
-                ready = ready_at(shop, day, now) or start
-                tasks.append(Task((request.id, shop.id), point, _point(request),
-                                  seconds(max(ready, origin)), seconds(end),
-                                  seconds(start), seconds(end), request.parcels))
+            readies = [ready_at(shops[p.shop_id], day, now) or start for p in request.shops]
+            tasks.append(Task(
+                request.id,
+                tuple((p.shop_id, shop_points.get(p.shop_id) or Point(*depot()))
+                      for p in request.shops),
+                _point(request), seconds(max([origin, *readies])),
+                seconds(min([end, *(_closing(shops[p.shop_id], day) for p in request.shops)])),
+                seconds(start), seconds(end), request.parcels))
         plan = solve(tasks, free, Point(*depot()),
                      horizon=(0, seconds(end) + 3600), detour=config["DETOUR_FACTOR"],
                      kmh=config["COURIER_KMH"]) if tasks and free else \
-            Plan({}, [t.key for t in tasks], 0.0, {})
-        # A request with a shop left out is not planned at all: no half-collected basket.
-        dropped = {key[0] for key in plan.unassigned}
+            Plan({}, [t.request for t in tasks], 0.0, {})
+        dropped = set(plan.unassigned)
         new_rounds = []
         for courier_id, steps in plan.routes.items():
-            steps = [s for s in steps if s.key[0] not in dropped]
             if not steps:
                 continue
             round_ = Round(day=day, window_id=window_id, courier_id=courier_id,
                            status=ROUND_PLANNED, planned_at=now,
                            distance_m=round(plan.distances_m.get(courier_id, 0)))
-            round_.stops = [Stop(position=i + 1, kind=s.kind, request_id=s.key[0],
-                                 shop_id=s.key[1] if s.kind == STOP_PICKUP else None,
+            round_.stops = [Stop(position=i + 1, kind=s.kind, request_id=s.request,
+                                 shop_id=s.shop,
                                  expected_at=origin + timedelta(seconds=s.arrival))
                             for i, s in enumerate(steps)]
             db.session.add(round_)

@@ -192,17 +192,17 @@ def all_windows() -> list[DeliveryWindow]:
                                    .order_by(DeliveryWindow.starts, DeliveryWindow.id)))
 
 
-def _at(day: date, clock_time: time) -> datetime:
+def town_moment(day: date, clock_time: time) -> datetime:
     return datetime.combine(day, clock_time, tzinfo=town_tz()).astimezone(timezone.utc)
 
 
 def window_bounds(window: DeliveryWindow, day: date) -> tuple[datetime, datetime]:
     """The window on `day`, in UTC: read on the town's wall clock."""
-    return _at(day, window.starts), _at(day, window.ends)
+    return town_moment(day, window.starts), town_moment(day, window.ends)
 
 
 def cutoff_at(window: DeliveryWindow, day: date) -> datetime:
-    return _at(day - timedelta(days=window.cutoff_days_before), window.cutoff_time)
+    return town_moment(day - timedelta(days=window.cutoff_days_before), window.cutoff_time)
 
 
 def ready_at(shop: Shop, day: date, now: datetime) -> datetime | None:
@@ -211,7 +211,7 @@ def ready_at(shop: Shop, day: date, now: datetime) -> datetime | None:
     exceptional closure, a holiday it does not open on, no hours that weekday)."""
     if closed_on(shop, day):
         return None
-    openings = sorted(_at(day, h.opens) for h in shop.hours if h.weekday == day.weekday())
+    openings = sorted(town_moment(day, h.opens) for h in shop.hours if h.weekday == day.weekday())
     if not openings:
         return None
     return max(now, openings[0]) + timedelta(minutes=shop.prep_minutes)
@@ -219,7 +219,7 @@ def ready_at(shop: Shop, day: date, now: datetime) -> datetime | None:
 
 def open_between(shop: Shop, day: date, start: datetime, end: datetime) -> bool:
     """Is the shop open at some moment of [start, end): the courier can collect then."""
-    return any(_at(day, h.opens) < end and start < _at(day, h.closes)
+    return any(town_moment(day, h.opens) < end and start < town_moment(day, h.closes)
                for h in shop.hours if h.weekday == day.weekday())
 
 
