@@ -210,10 +210,15 @@ def locate_shops(day: date, window_id: int) -> dict[int, Point]:
             .where(DeliveryRequest.day == day, DeliveryRequest.window_id == window_id)))
     found = {}
     for shop_id, slug, address in shops:
-        try:
-            suggestions = geocoder().suggest(address) if address else []
-        except GeocoderUnavailable:
-            suggestions = []
+        suggestions = []
+        # The whole address, then its first part ("Halles couvertes, stand 4, …").
+        for text in dict.fromkeys([address, address.split(",")[0]]) if address else ():
+            try:
+                suggestions = geocoder().suggest(text)
+            except GeocoderUnavailable:
+                suggestions = []
+            if suggestions:
+                break
         if not suggestions:
             log.warning("shop %s not located from its address: the depot stands for it", slug)
         found[shop_id] = _point(suggestions[0]) if suggestions else Point(*depot())
