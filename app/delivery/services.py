@@ -19,7 +19,7 @@ from app.extensions import db
 from app.money import euros
 from app.pickup.services import BOOKING_HORIZON_DAYS, closed_on
 from app.shops.models import Shop
-from app.timeutil import local, local_today, town_tz
+from app.timeutil import local_today, town_tz
 
 EARTH_RADIUS_M = 6_371_000
 MAX_RADIUS_M = 50_000
@@ -398,7 +398,3 @@ def cancel_request(request_id: int) -> None:
         window_id, day = request.window_id, request.day
         current_unit().later((DROPS, window_id, day, request_id),
                              lambda: release_drop(window_id, day))
-
-
-def local_label(dt: datetime) -> str:
-    return local(dt).strftime("%H:%M")

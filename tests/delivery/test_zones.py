@@ -156,3 +156,82 @@ def test_shop_staff_cannot_reach_the_delivery_page(client):
     log_in(client, "boulangerie@example.fr")
 
     assert client.get("/gestion/livraison").status_code == 403
+
+
+def test_the_delivery_page_reads_in_english(client, manager):
+    add_zone(client, **{"zone-postcodes": "43OOO"})  # a refusal, in French first
+    client.get("/langue/en")
+
+    response = add_zone(client, **{"zone-postcodes": "43OOO"})
+
+    body = text(response)
+    assert "Home delivery" in body and "Add the zone" in body
+    assert "“43OOO” is not a postcode (5 digits)." in body
+
+
+# ---- Windows and couriers on the same page -------------------------------------------------
+
+WINDOW = {"window-starts": "17:00", "window-ends": "19:00", "window-drops": "12",
+          "window-cutoff_days_before": "0", "window-cutoff_time": "14:00",
+          "window-weekdays": ["0", "1", "2", "3", "4", "5"]}
+
+
+def add_window(client, **changes):
+    data = {**WINDOW, **changes}
+    return submit(client, "/gestion/livraison", "/gestion/livraison/creneaux",
+                  {k: v for k, v in data.items() if v is not None})
+
+
+def test_the_manager_adds_a_window_and_suspends_it(client, manager):
+    from app.delivery.models import DeliveryWindow
+    assert add_window(client).status_code == 302
+    [window] = db.session.scalars(sa.select(DeliveryWindow)).all()
+    assert (str(window.starts), str(window.ends), window.drops, window.weekdays) == \
+        ("17:00:00", "19:00:00", 12, "012345")
+    assert "le jour même à 14:00" in text(client.get("/gestion/livraison"))
+
+    submit(client, "/gestion/livraison", f"/gestion/livraison/creneaux/{window.id}/suspendre")
+
+    db.session.expire_all()
+    assert db.session.get(DeliveryWindow, window.id).active is False
+    assert "Reprendre" in text(client.get("/gestion/livraison"))
+
+
+@pytest.mark.parametrize("changes, field, message", [
+    ({"window-ends": "16:00"}, "window-ends", "La fin doit suivre le début"),
+    ({"window-cutoff_time": "18:00"}, "window-cutoff_time", "la limite doit précéder"),
+    ({"window-drops": "0"}, "window-drops", "Entre 1 et 1000"),
+    ({"window-starts": "5pm"}, "window-starts", ""),
+    ({"window-weekdays": None}, "window-weekdays", "au moins un jour"),
+    ({"window-weekdays": ["9"]}, "window-weekdays", ""),
+])
+def test_bad_window_input_is_refused_on_its_field_and_nothing_is_written(
+        client, manager, changes, field, message):
+    from app.delivery.models import DeliveryWindow
+    response = add_window(client, **changes)
+
+    assert response.status_code == 422
+    body = text(response)
+    assert f'id="{field}-error"' in body
+    assert message in body[body.index(f'id="{field}-error"'):][:300]
+    assert db.session.scalars(sa.select(DeliveryWindow)).all() == []
+
+
+def test_the_manager_adds_a_courier_and_a_bad_phone_is_refused_on_its_field(client, manager):
+    from app.delivery.models import Courier
+    page_url, action = "/gestion/livraison", "/gestion/livraison/livreurs"
+
+    refused = submit(client, page_url, action, {"courier-name": "Léa", "courier-phone": "12",
+                                                "courier-capacity": "10"})
+
+    assert refused.status_code == 422
+    body = text(refused)
+    assert "Numéro de téléphone invalide" in body[body.index('id="courier-phone-error"'):]
+    assert db.session.scalars(sa.select(Courier)).all() == []
+    added = submit(client, page_url, action, {"courier-name": "<i>Léa</i>",
+                                              "courier-phone": "06 11 22 33 44",
+                                              "courier-capacity": "10"})
+    assert added.status_code == 302
+    [courier] = db.session.scalars(sa.select(Courier)).all()
+    assert (courier.phone, courier.capacity) == ("+33611223344", 10)
+    assert "&lt;i&gt;Léa&lt;/i&gt;" in page(client, page_url)
