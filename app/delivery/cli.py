@@ -6,11 +6,10 @@ from flask.cli import AppGroup
 
 from app import clock
 from app.cli import _domain_errors
-from app.delivery.planning import active_couriers, plan_rounds
-from app.delivery.services import all_windows
+from app.delivery.planning import plan_day
 from app.errors import Invalid
-from app.extensions import db
 from app.delivery.models import Courier, DeliveryRequest
+from app.extensions import db
 from app.timeutil import local
 
 delivery = AppGroup("delivery", help="Home delivery: rounds.")
@@ -30,14 +29,11 @@ def _day(value: str) -> date:
 def plan(day, window_id):
     """Plan (or replan) the day's rounds for every active courier, and print them."""
     day = _day(day)
-    couriers = active_couriers()
-    windows = [w for w in all_windows() if w.active and str(day.weekday()) in w.weekdays
-               and (window_id is None or w.id == window_id)]
-    if not windows:
+    planned = plan_day(day, clock(), window_id=window_id)
+    if not planned:
         click.echo(f"No delivery window on {day}.")
         return
-    for window in windows:
-        result = plan_rounds(day, window.id, couriers, clock())
+    for window, result in planned:
         click.echo(f"Window {window.starts:%H:%M}-{window.ends:%H:%M} on {day}: "
                    f"{len(result.rounds)} round(s), planned in {result.seconds * 1000:.0f} ms")
         for round_ in result.rounds:

@@ -316,3 +316,51 @@ def mark_stop_done(stop_id: int, now: datetime) -> Stop:
         stop.status, stop.done_at = STOP_DONE, now
         db.session.get(Round, stop.round_id).status = ROUND_STARTED
     return stop
+
+
+def plan_day(day: date, now: datetime, *, window_id: int | None = None) -> list:
+    """Every active window of `day` (or the one given) planned for the active couriers:
+    [(window, PlanResult)], the manager's button and `flask delivery plan` alike."""
+    from app.delivery.services import all_windows
+    windows = [w for w in all_windows() if w.active and str(day.weekday()) in w.weekdays
+               and (window_id is None or w.id == window_id)]
+    couriers = active_couriers()
+    return [(window, plan_rounds(day, window.id, couriers, now)) for window in windows]
+
+
+@dataclass(frozen=True)
+class StopView:
+    position: int
+    kind: str
+    expected_at: datetime
+    done: bool
+    where: str  # the shop's name, or the address at the door
+    request_id: int
+
+
+@dataclass(frozen=True)
+class RoundView:
+    id: int
+    window: DeliveryWindow
+    courier: str
+    status: str
+    distance_m: int
+    stops: list[StopView]
+
+
+def rounds_of(day: date) -> list[RoundView]:
+    """The day's rounds as the manager reads them, window by window."""
+    rounds = db.session.scalars(sa.select(Round).where(Round.day == day)
+                                .order_by(Round.window_id, Round.courier_id)).all()
+    if not rounds:
+        return []
+    windows = {w.id: w for w in db.session.scalars(sa.select(DeliveryWindow))}
+    ids = {s.request_id for r in rounds for s in r.stops}
+    labels = dict(db.session.execute(sa.select(DeliveryRequest.id, DeliveryRequest.label)
+                                     .where(DeliveryRequest.id.in_(ids))).all())
+    shop_names = dict(db.session.execute(sa.select(Shop.id, Shop.name)).all())
+    return [RoundView(r.id, windows[r.window_id], r.courier.name, r.status, r.distance_m,
+                      [StopView(s.position, s.kind, s.expected_at, s.status == STOP_DONE,
+                                shop_names.get(s.shop_id, "") if s.kind == STOP_PICKUP
+                                else labels[s.request_id], s.request_id) for s in r.stops])
+            for r in rounds]

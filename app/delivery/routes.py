@@ -1,14 +1,18 @@
 """The manager's delivery page (/gestion/livraison): zones, windows and couriers. Thin:
 the forms check the shape, the services the rules, each refusal lands on its field."""
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from app import clock
+
 from app.delivery.forms import CourierForm, WindowForm, ZoneForm, weekday_choices
-from app.delivery.planning import active_couriers, create_courier
+from app.delivery.planning import active_couriers, create_courier, plan_day, rounds_of
 from app.delivery.services import (all_windows, all_zones, create_window, create_zone,
                                    delete_zone, set_window_active)
 from app.errors import DomainError
 from app.manager.routes import bp
+from app.merchant.services import parse_day
+from app.timeutil import local_today
 
 
 
@@ -22,10 +26,13 @@ def _forms(**given):
     return forms
 
 
-def _render(status=200, **given):
+def _render(status=200, *, day=None, plan_errors=(), **given):
     days = dict(weekday_choices())
+    day = day or local_today(clock())
     return render_template("manager/delivery.html", zones=all_zones(), windows=all_windows(),
-                           couriers=active_couriers(), days=days, **_forms(**given)), status
+                           couriers=active_couriers(), days=days, day=day,
+                           rounds=rounds_of(day), plan_errors=list(plan_errors),
+                           **_forms(**given)), status
 
 
 def _refused(form, error: DomainError, default: str):
@@ -35,7 +42,34 @@ def _refused(form, error: DomainError, default: str):
 
 @bp.get("/livraison")
 def delivery():
-    return _render()
+    """The zones, windows and couriers; the rounds of ?date= (today by default)."""
+    try:
+        day = parse_day(request.args.get("date"), local_today(clock()))
+    except DomainError as error:
+        return _render(400, plan_errors=[error.message])
+    return _render(day=day)
+
+
+@bp.post("/livraison/tournees")
+def plan():
+    """Plan (or replan) the day's rounds: a started round is kept as it is."""
+    try:
+        day = parse_day(request.form.get("date"), local_today(clock()))
+    except DomainError as error:
+        return _render(422, plan_errors=[error.message])
+    try:
+        planned = plan_day(day, clock())
+    except DomainError as error:
+        return _render(422, day=day, plan_errors=[error.message])
+    left = sum(len(result.unassigned) for _window, result in planned)
+    if not planned:
+        flash(_("Pas de créneau de livraison ce jour-là."), "info")
+    elif left:
+        flash(_("Tournées planifiées ; %(n)s livraison(s) n'ont pu entrer dans aucune : "
+                "ajoutez un livreur ou proposez un autre créneau.", n=left), "error")
+    else:
+        flash(_("Tournées planifiées."), "success")
+    return redirect(url_for("manager.delivery", date=day.isoformat()))
 
 
 @bp.post("/livraison/zones")

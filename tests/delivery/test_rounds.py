@@ -136,3 +136,49 @@ def test_the_plan_command_refuses_a_bad_date_on_its_option(runner):
 
     assert result.exit_code == 1
     assert "[date]" in result.output
+
+
+# ---- The manager's button ------------------------------------------------------------------
+
+@pytest.fixture
+def manager(client):
+    from tests.factories import make_manager
+    from tests.web.merchant_helpers import log_in
+    make_manager()
+    log_in(client, "manager@example.fr")
+
+
+def test_the_manager_plans_the_day_and_reads_each_round(town, clock, client, manager):
+    from tests.web.merchant_helpers import submit, text
+    window, bakery, _cheese = town
+    bakery.name = "<b>Boulangerie</b>"
+    db.session.commit()
+    deliver(DOORS[0], [bakery], window, clock.now)
+    create_courier(name="Léa", phone="", capacity=4)
+
+    response = submit(client, "/gestion/livraison", "/gestion/livraison/tournees",
+                      {"date": "2026-11-24"}, follow_redirects=True)
+
+    body = text(response)
+    assert response.status_code == 200
+    assert "Tournées planifiées." in body
+    assert "17:00–19:00 · Léa" in body
+    assert "livraison au 4 rue Pannessac, 43000 Le Puy-en-Velay" in body
+    assert "&lt;b&gt;Boulangerie&lt;/b&gt;" in response.get_data(as_text=True)
+
+
+def test_planning_without_a_courier_or_with_a_bad_date_says_why(town, clock, client, manager):
+    from tests.web.merchant_helpers import submit, text
+    window, bakery, _cheese = town
+    deliver(DOORS[0], [bakery], window, clock.now)
+
+    no_courier = submit(client, "/gestion/livraison", "/gestion/livraison/tournees",
+                        {"date": "2026-11-24"})
+    bad_date = submit(client, "/gestion/livraison", "/gestion/livraison/tournees",
+                      {"date": "24/11"})
+
+    assert no_courier.status_code == 422
+    assert "Aucun livreur en service." in text(no_courier)
+    assert bad_date.status_code == 422
+    assert "AAAA-MM-JJ" in text(bad_date)
+    assert db.session.query(Round).count() == 0
