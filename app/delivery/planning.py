@@ -17,7 +17,7 @@ import vroom
 from flask import current_app
 from flask_babel import gettext as _
 
-from app.database import unit_of_work
+from app.database import for_update, unit_of_work
 from app.delivery.geocoding import GeocoderUnavailable
 from app.delivery.models import (REQUEST_HELD, REQUEST_PLANNED, ROUND_PLANNED, ROUND_STARTED,
                                  STOP_DELIVERY, STOP_DONE, STOP_PICKUP, Courier,
@@ -249,6 +249,10 @@ def plan_rounds(day: date, window_id: int, couriers: list[Courier], now: datetim
         shop_points = locate_shops(day, window_id)
 
     with unit_of_work():
+        # Two planners at once (a double click, the command beside the button) take turns
+        # on the window's row: the second replans what the first committed.
+        db.session.execute(for_update(sa.select(DeliveryWindow.id)
+                                      .where(DeliveryWindow.id == window_id)))
         rounds = list(db.session.scalars(sa.select(Round).where(
             Round.day == day, Round.window_id == window_id)))
         kept = [r for r in rounds if r.status == ROUND_STARTED

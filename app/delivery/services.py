@@ -119,12 +119,13 @@ def in_zone(zone: DeliveryZone, address: Address) -> bool:
     return haversine_m(*depot(), address.lat, address.lon) <= zone.radius_m
 
 
-def zone_for(address: Address, day: date | None = None) -> DeliveryZone | None:
+def zone_for(address: Address, day: date | None = None, *,
+             zones: list[DeliveryZone] | None = None) -> DeliveryZone | None:
     """The zone the address is delivered in (on `day`, when given): the cheapest of those
-    it is in, so a shopper never pays more because zones overlap."""
-    zones = [z for z in all_zones() if in_zone(z, address)
+    it is in, so a shopper never pays more because zones overlap. `zones`: already read."""
+    found = [z for z in (all_zones() if zones is None else zones) if in_zone(z, address)
              and (day is None or str(day.weekday()) in z.weekdays)]
-    return min(zones, key=lambda z: (z.fee_cents, z.min_basket_cents, z.id), default=None)
+    return min(found, key=lambda z: (z.fee_cents, z.min_basket_cents, z.id), default=None)
 
 
 @dataclass(frozen=True)
@@ -275,6 +276,7 @@ def windows_for(address: Address, shops: list[Shop], basket_cents: int, now: dat
     """Every active window of the coming `days` days, each offered or refused with its
     reason. Refuses as a whole (outside_zones, below_minimum) what no window can change."""
     quote(address, basket_cents, None)
+    zones = [z for z in all_zones() if in_zone(z, address)]
     today = local_today(now)
     windows = [w for w in all_windows() if w.active]
     candidates = [(w, today + timedelta(days=i)) for i in range(min(days, BOOKING_HORIZON_DAYS))
@@ -284,7 +286,7 @@ def windows_for(address: Address, shops: list[Shop], basket_cents: int, now: dat
     for window, day in candidates:
         start, end = window_bounds(window, day)
         remaining = window.drops - taken.get((window.id, day), 0)
-        zone = zone_for(address, day)
+        zone = zone_for(address, day, zones=zones)
         fee = fee_for(zone, basket_cents) if zone else 0
         offer = dict(window_id=window.id, day=day, start=start, end=end, remaining=remaining,
                      fee_cents=fee)

@@ -182,3 +182,29 @@ def test_planning_without_a_courier_or_with_a_bad_date_says_why(town, clock, cli
     assert bad_date.status_code == 422
     assert "AAAA-MM-JJ" in text(bad_date)
     assert db.session.query(Round).count() == 0
+
+
+@pytest.mark.real_commits
+def test_two_planners_at_once_take_turns_and_leave_one_set_of_rounds(app, clock):
+    from tests.delivery.helpers import race
+    town_zone(min_basket_cents=0)
+    window = evening_window(drops=20)
+    bakery = make_shop("boulangerie", address="3 rue des Tables, 43000 Le Puy-en-Velay")
+    for door in DOORS[:4]:
+        deliver(door, [bakery], window, clock.now)
+    for name in ("Léa", "Malik"):
+        create_courier(name=name, phone="", capacity=2)
+    window_id = window.id
+    db.session.commit()
+
+    def attempt():
+        from app.delivery.planning import active_couriers
+        plan_rounds(TUESDAY, window_id, active_couriers(), clock.now)
+
+    outcomes = race(app, [attempt] * 4)
+
+    assert outcomes == ["ok"] * 4
+    rounds = db.session.query(Round).all()
+    assert len({r.courier_id for r in rounds}) == len(rounds)
+    assert sorted(s.request_id for r in rounds for s in r.stops if s.kind == "delivery") == \
+        sorted(r.id for r in db.session.query(DeliveryRequest))

@@ -1,7 +1,6 @@
 """Delivery windows: offered only when every shop of the basket can have its order ready
 before the window starts and before the cut-off, each refusal with its reason; a drop is
 held as a pickup seat is, and the race for the last drops has exactly as many winners."""
-import threading
 from datetime import date, time
 
 import pytest
@@ -13,7 +12,7 @@ from app.errors import Conflict, DomainError
 from app.extensions import db
 from app.shops.models import Shop
 from app.shops.services import add_closure
-from tests.delivery.helpers import TABLES, YSSINGEAUX, evening_window, town_zone
+from tests.delivery.helpers import TABLES, YSSINGEAUX, evening_window, race, town_zone
 from tests.factories import make_shop
 
 TUESDAY, WEDNESDAY = date(2026, 11, 24), date(2026, 11, 25)  # the clock: Tuesday 09:00
@@ -160,34 +159,6 @@ def test_a_refused_hold_writes_nothing(town, clock):
 
 
 # ---- The race for the last drops ---------------------------------------------------------
-
-def race(app, attempts):
-    """Every attempt at once, each in its own thread, app context, session and connection;
-    one outcome each: "ok" or the refusal's (code, field)."""
-    barrier = threading.Barrier(len(attempts))
-    outcomes = [None] * len(attempts)
-
-    def run(i, attempt):
-        with app.app_context():
-            try:
-                barrier.wait(timeout=30)
-                attempt()
-                outcomes[i] = "ok"
-            except DomainError as refused:
-                outcomes[i] = (refused.code, refused.field)
-            except Exception as crash:  # a 500 in production: the test must show it
-                outcomes[i] = ("crash", repr(crash))
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(attempts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a hold hung"
-    return outcomes
-
 
 @pytest.mark.real_commits
 def test_20_shoppers_race_for_the_last_3_drops_and_exactly_3_hold_one(app, clock):
