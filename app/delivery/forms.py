@@ -52,7 +52,7 @@ class WindowForm(FlaskForm):
     cutoff_days_before = SelectField(_l("Commander au plus tard"), coerce=int, choices=[
         (0, _l("le jour même")), (1, _l("la veille"))],
         render_kw={"data-testid": "window-cutoff-day"})
-    cutoff_time = TimeField(_l("avant"), validators=[
+    cutoff_time = TimeField(_l("Heure limite"), validators=[
         InputRequired(message=_l("Indiquez l'heure."))],
         render_kw={"data-testid": "window-cutoff-time"})
     weekdays = _weekdays()
