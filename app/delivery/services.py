@@ -275,6 +275,8 @@ def windows_for(address: Address, shops: list[Shop], basket_cents: int, now: dat
                 days: int = WINDOW_DAYS) -> list[WindowOffer]:
     """Every active window of the coming `days` days, each offered or refused with its
     reason. Refuses as a whole (outside_zones, below_minimum) what no window can change."""
+    if not shops:
+        raise Invalid(_("Votre panier est vide."), field="shops", code="empty_basket")
     quote(address, basket_cents, None)
     zones = [z for z in all_zones() if in_zone(z, address)]
     today = local_today(now)

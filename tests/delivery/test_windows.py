@@ -179,3 +179,10 @@ def test_20_shoppers_race_for_the_last_3_drops_and_exactly_3_hold_one(app, clock
     assert outcomes.count(("window_full", "window")) == 17, outcomes
     assert drops_taken(window_id, TUESDAY) == 5
     assert db.session.scalar(sa.select(sa.func.count()).select_from(DeliveryRequest)) == 3
+
+
+def test_a_basket_without_a_shop_gets_no_window(town, clock):
+    with pytest.raises(DomainError) as refused:
+        windows_for(TABLES, [], 2500, clock.now)
+
+    assert (refused.value.code, refused.value.field) == ("empty_basket", "shops")
