@@ -24,7 +24,7 @@ from app.delivery.models import (REQUEST_HELD, REQUEST_PLANNED, ROUND_PLANNED, R
                                  DeliveryPickup, DeliveryRequest, DeliveryWindow, Round, Stop)
 from app.delivery.services import (depot, haversine_m, ready_at, town_moment,
                                     window_bounds)
-from app.errors import Invalid, NotFound
+from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.phone import normalize_phone
 from app.shops.models import Shop
@@ -231,81 +231,122 @@ def _closing(shop: Shop, day: date) -> datetime:
     return town_moment(day, max(closes)) if closes else town_moment(day, time())
 
 
+@dataclass(frozen=True)
+class _Situation:
+    """What a plan is made from, read in one snapshot."""
+    kept: list[int]  # rounds left as they are (a stop done)
+    requests: list[int]  # the requests to plan
+    tasks: list[Task]
+    free: list[tuple[int, int]]  # (courier id, capacity) of couriers without a kept round
+
+    @property
+    def signature(self) -> tuple:
+        return tuple(self.kept), tuple(self.requests)
+
+
+MAX_PLAN_TRIES = 3  # the window changed while the solver ran: read and solve again
+
+
+def _situation(day: date, window: DeliveryWindow, couriers: list[tuple[int, int]],
+               now: datetime, shop_points: dict[int, Point]) -> _Situation:
+    start, end = window_bounds(window, day)
+    origin = start - PICKUP_LEAD
+    rounds = list(db.session.scalars(sa.select(Round).where(
+        Round.day == day, Round.window_id == window.id).order_by(Round.id)))
+    kept = [r for r in rounds if r.status == ROUND_STARTED
+            or any(s.status == STOP_DONE for s in r.stops)]
+    kept_requests = {s.request_id for r in kept for s in r.stops}
+    requests = [r for r in db.session.scalars(sa.select(DeliveryRequest).where(
+        DeliveryRequest.day == day, DeliveryRequest.window_id == window.id,
+        DeliveryRequest.status.in_((REQUEST_HELD, REQUEST_PLANNED)))
+        .order_by(DeliveryRequest.id)) if r.id not in kept_requests]
+    shop_ids = {p.shop_id for r in requests for p in r.shops}
+    shops = {shop.id: shop for shop in db.session.scalars(
+        sa.select(Shop).where(Shop.id.in_(shop_ids)))}
+
+    def seconds(at: datetime) -> int:
+        return max(0, int((at - origin).total_seconds()))
+
+    tasks = []
+    for request in requests:
+        readies = [ready_at(shops[p.shop_id], day, now) or start for p in request.shops]
+        tasks.append(Task(
+            request.id,
+            tuple((p.shop_id, shop_points.get(p.shop_id) or Point(*depot()))
+                  for p in request.shops),
+            _point(request), seconds(max([origin, *readies])),
+            seconds(min([end, *(_closing(shops[p.shop_id], day) for p in request.shops)])),
+            seconds(start), seconds(end), request.parcels))
+    busy = {r.courier_id for r in kept}
+    return _Situation([r.id for r in kept], [r.id for r in requests], tasks,
+                      [(c_id, capacity) for c_id, capacity in couriers if c_id not in busy])
+
+
 def plan_rounds(day: date, window_id: int, couriers: list[Courier], now: datetime, *,
                 shop_points: dict[int, Point] | None = None) -> PlanResult:
     """The window's rounds on `day` for `couriers`, replanned as a whole except for rounds
     already started (kept as they are). Requests nobody can take in time stay held and
-    are listed."""
-    window = db.session.get(DeliveryWindow, window_id)
-    if window is None:
-        raise NotFound(_("Créneau inconnu."), field="window")
-    if not couriers:
-        raise Invalid(_("Aucun livreur en service."), field="couriers")
-    start, end = window_bounds(window, day)
-    origin = start - PICKUP_LEAD
-    config = current_app.config
+    are listed.
+
+    The solver runs with no transaction open (on SQLite a write lock would stop every
+    checkout meanwhile): the window is read, solved, then written under a lock on its row
+    only if nothing changed in between; otherwise read and solved again."""
     courier_ids = [(c.id, c.capacity) for c in couriers]
+    if not courier_ids:
+        raise Invalid(_("Aucun livreur en service."), field="couriers")
     if shop_points is None:
         shop_points = locate_shops(day, window_id)
-
-    with unit_of_work():
-        # Two planners at once (a double click, the command beside the button) take turns
-        # on the window's row: the second replans what the first committed.
-        db.session.execute(for_update(sa.select(DeliveryWindow.id)
-                                      .where(DeliveryWindow.id == window_id)))
-        rounds = list(db.session.scalars(sa.select(Round).where(
-            Round.day == day, Round.window_id == window_id)))
-        kept = [r for r in rounds if r.status == ROUND_STARTED
-                or any(s.status == STOP_DONE for s in r.stops)]
-        kept_requests = {s.request_id for r in kept for s in r.stops}
-        for old in rounds:
-            if old not in kept:
-                db.session.delete(old)
-        db.session.flush()
-        requests = list(db.session.scalars(sa.select(DeliveryRequest).where(
-            DeliveryRequest.day == day, DeliveryRequest.window_id == window_id,
-            DeliveryRequest.status.in_((REQUEST_HELD, REQUEST_PLANNED)))
-            .order_by(DeliveryRequest.id)))
-        requests = [r for r in requests if r.id not in kept_requests]
-        busy = {r.courier_id for r in kept}
-        free = [(c_id, capacity) for c_id, capacity in courier_ids if c_id not in busy]
-        shop_ids = {p.shop_id for r in requests for p in r.shops}
-        shops = {shop.id: shop for shop in db.session.scalars(
-            sa.select(Shop).where(Shop.id.in_(shop_ids)))}
-
-        def seconds(at: datetime) -> int:
-            return max(0, int((at - origin).total_seconds()))
-
-        tasks = []
-        for request in requests:
-            readies = [ready_at(shops[p.shop_id], day, now) or start for p in request.shops]
-            tasks.append(Task(
-                request.id,
-                tuple((p.shop_id, shop_points.get(p.shop_id) or Point(*depot()))
-                      for p in request.shops),
-                _point(request), seconds(max([origin, *readies])),
-                seconds(min([end, *(_closing(shops[p.shop_id], day) for p in request.shops)])),
-                seconds(start), seconds(end), request.parcels))
-        plan = solve(tasks, free, Point(*depot()),
-                     horizon=(0, seconds(end) + 3600), detour=config["DETOUR_FACTOR"],
-                     kmh=config["COURIER_KMH"]) if tasks and free else \
-            Plan({}, [t.request for t in tasks], 0.0, {})
-        dropped = set(plan.unassigned)
-        new_rounds = []
-        for courier_id, steps in plan.routes.items():
-            if not steps:
+    config = current_app.config
+    for _try in range(MAX_PLAN_TRIES):
+        with unit_of_work(write=False):
+            window = db.session.get(DeliveryWindow, window_id)
+            if window is None:
+                raise NotFound(_("Créneau inconnu."), field="window")
+            start, end = window_bounds(window, day)
+            origin = start - PICKUP_LEAD
+            seen = _situation(day, window, courier_ids, now, shop_points)
+        horizon = (0, int((end - origin).total_seconds()) + 3600)
+        plan = solve(seen.tasks, seen.free, Point(*depot()), horizon=horizon,
+                     detour=config["DETOUR_FACTOR"], kmh=config["COURIER_KMH"]) \
+            if seen.tasks and seen.free else Plan({}, [t.request for t in seen.tasks], 0.0, {})
+        with unit_of_work():
+            # Two planners at once (a double click, the command beside the button) take
+            # turns on the window's row; a plan made from what has changed since is redone.
+            db.session.execute(for_update(sa.select(DeliveryWindow.id)
+                                          .where(DeliveryWindow.id == window_id)))
+            window = db.session.get(DeliveryWindow, window_id)
+            if _situation(day, window, courier_ids, now, shop_points).signature \
+                    != seen.signature:
                 continue
-            round_ = Round(day=day, window_id=window_id, courier_id=courier_id,
-                           status=ROUND_PLANNED, planned_at=now,
-                           distance_m=round(plan.distances_m.get(courier_id, 0)))
-            round_.stops = [Stop(position=i + 1, kind=s.kind, request_id=s.request,
-                                 shop_id=s.shop,
-                                 expected_at=origin + timedelta(seconds=s.arrival))
-                            for i, s in enumerate(steps)]
-            db.session.add(round_)
-            new_rounds.append(round_)
-        for request in requests:
-            request.status = REQUEST_HELD if request.id in dropped else REQUEST_PLANNED
+            return _write_plan(day, window_id, seen, plan, origin, now)
+    raise Conflict(_("Les livraisons de ce créneau changent sans cesse : replanifiez dans "
+                     "un instant."), field="window", code="plan_changed")
+
+
+def _write_plan(day, window_id, seen: _Situation, plan: Plan, origin: datetime,
+                now: datetime) -> PlanResult:
+    """Inside the planner's unit: the rounds not kept give way to the plan's."""
+    for old in db.session.scalars(sa.select(Round).where(
+            Round.day == day, Round.window_id == window_id, Round.id.not_in(seen.kept))):
+        db.session.delete(old)
+    db.session.flush()
+    new_rounds = []
+    for courier_id, steps in plan.routes.items():
+        if not steps:
+            continue
+        round_ = Round(day=day, window_id=window_id, courier_id=courier_id,
+                       status=ROUND_PLANNED, planned_at=now,
+                       distance_m=round(plan.distances_m.get(courier_id, 0)))
+        round_.stops = [Stop(position=i + 1, kind=s.kind, request_id=s.request, shop_id=s.shop,
+                             expected_at=origin + timedelta(seconds=s.arrival))
+                        for i, s in enumerate(steps)]
+        db.session.add(round_)
+        new_rounds.append(round_)
+    dropped = set(plan.unassigned)
+    for request in db.session.scalars(sa.select(DeliveryRequest)
+                                      .where(DeliveryRequest.id.in_(seen.requests))):
+        request.status = REQUEST_HELD if request.id in dropped else REQUEST_PLANNED
+    kept = list(db.session.scalars(sa.select(Round).where(Round.id.in_(seen.kept))))
     return PlanResult(sorted(kept + new_rounds, key=lambda r: r.courier_id), sorted(dropped),
                       plan.seconds)
 

@@ -208,3 +208,25 @@ def test_two_planners_at_once_take_turns_and_leave_one_set_of_rounds(app, clock)
     assert len({r.courier_id for r in rounds}) == len(rounds)
     assert sorted(s.request_id for r in rounds for s in r.stops if s.kind == "delivery") == \
         sorted(r.id for r in db.session.query(DeliveryRequest))
+
+
+def test_a_basket_held_while_the_solver_runs_is_planned_too(town, clock, monkeypatch):
+    from app.delivery import planning
+    window, bakery, _cheese = town
+    deliver(DOORS[0], [bakery], window, clock.now)
+    courier = create_courier(name="Léa", phone="", capacity=4)
+    solved, real_solve, newcomer = [], planning.solve, []
+
+    def solve_while_a_checkout_holds_a_drop(tasks, *args, **kwargs):
+        solved.append(sorted(t.request for t in tasks))
+        if not newcomer:  # a shopper's checkout commits while the solver runs
+            newcomer.append(deliver(DOORS[1], [bakery], window, clock.now).id)
+        return real_solve(tasks, *args, **kwargs)
+
+    monkeypatch.setattr(planning, "solve", solve_while_a_checkout_holds_a_drop)
+
+    result = plan_rounds(TUESDAY, window.id, [courier], clock.now)
+
+    assert len(solved) == 2 and newcomer[0] in solved[1]
+    [round_] = result.rounds
+    assert newcomer[0] in {s.request_id for s in round_.stops}
