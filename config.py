@@ -59,6 +59,20 @@ class Config:
     # What one SMS segment costs the association, in euro cents (the manager's figures
     # multiply the segments sent by it; Twilio's French rate is about 7 cents).
     SMS_SEGMENT_PRICE_CENTS = int(os.environ.get("COMPTOIR_SMS_SEGMENT_PRICE_CENTS", "7"))
+    # Home delivery (app/delivery). Addresses: "streets" reads the town's street table
+    # (STREET_TABLE, a CSV), "ban" asks the national address base at BAN_API_BASE.
+    GEOCODER = os.environ.get("COMPTOIR_GEOCODER", "streets")
+    STREET_TABLE = os.environ.get("COMPTOIR_STREET_TABLE",
+                                  str(BASE_DIR / "app" / "demo" / "streets.csv"))
+    BAN_API_BASE = os.environ.get("COMPTOIR_BAN_API_BASE", "https://api-adresse.data.gouv.fr")
+    # A shopper is waiting on the suggestions: past this, "try again or choose pickup".
+    GEOCODER_TIMEOUT_SECONDS = float(os.environ.get("COMPTOIR_GEOCODER_TIMEOUT_SECONDS", "3"))
+    # The association's depot: zones' radius is measured from it, rounds start and end there.
+    DELIVERY_DEPOT_LAT = float(os.environ.get("COMPTOIR_DELIVERY_DEPOT_LAT", "45.0421"))
+    DELIVERY_DEPOT_LON = float(os.environ.get("COMPTOIR_DELIVERY_DEPOT_LON", "3.8845"))
+    # Rounds are planned on straight lines: distance x detour factor, at the courier's speed.
+    COURIER_KMH = float(os.environ.get("COMPTOIR_COURIER_KMH", "15"))
+    DETOUR_FACTOR = float(os.environ.get("COMPTOIR_DETOUR_FACTOR", "1.3"))
     # The association's own account, debited by the payouts' SEPA transfer file.
     ASSOCIATION_NAME = os.environ.get("COMPTOIR_ASSOCIATION_NAME", "")
     ASSOCIATION_IBAN = os.environ.get("COMPTOIR_ASSOCIATION_IBAN", "")

@@ -39,6 +39,8 @@ def create_app(config: type | dict | None = None) -> Flask:
     from app.payments.providers import payment_provider_from_config
     app.extensions["comptoir.payments"] = payment_provider_from_config(app.config)
     app.extensions["comptoir.sms"] = sms_provider_from_config(app.config)
+    from app.delivery.geocoding import geocoder_from_config
+    app.extensions["comptoir.geocoder"] = geocoder_from_config(app.config)
     app.extensions["comptoir.clock"] = utcnow  # tests put a controlled clock here
 
     from app import models  # noqa: F401  every table known to SQLAlchemy and Alembic
@@ -56,6 +58,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     app.register_blueprint(accounts_routes.bp)
     app.register_blueprint(merchant_routes.bp)
     from app.manager import shops as _manager_shops  # noqa: F401  onboarding pages on bp
+    from app.delivery import routes as _delivery_routes  # noqa: F401  delivery pages on bp
     app.register_blueprint(manager_routes.bp)
     from app.accounts import invitation_page
     app.register_blueprint(invitation_page.bp)
@@ -87,6 +90,10 @@ def payments_provider():
 
 def sms_provider():
     return current_app.extensions["comptoir.sms"]
+
+
+def geocoder():
+    return current_app.extensions["comptoir.geocoder"]
 
 
 def clock() -> datetime:

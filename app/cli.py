@@ -139,3 +139,5 @@ def register_cli(app: Flask) -> None:
         app.cli.add_command(group)
     from app.ledger.cli import payouts  # imports _domain_errors from here
     app.cli.add_command(payouts)
+    from app.delivery.cli import delivery
+    app.cli.add_command(delivery)

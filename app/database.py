@@ -111,10 +111,11 @@ def in_transaction() -> bool:
 
 # The lock order of every writer, so that PostgreSQL never deadlocks: a checkout's row,
 # its orders, then (here) all its products by id, its slot seats by (shop, start), its
-# vouchers (and, with them, the settlement's rows, which nobody else locks).
+# delivery window's drops by (window, day), its vouchers (and, with them, the
+# settlement's rows, which nobody else locks).
 # hold_basket takes them in this order itself; the effects of transitions are queued on
 # the unit (UnitOfWork.later) and run in this order just before commit.
-PRODUCTS, SEATS, VOUCHERS = range(3)
+PRODUCTS, SEATS, DROPS, VOUCHERS = range(4)
 
 
 class UnitOfWork:
@@ -124,7 +125,7 @@ class UnitOfWork:
     - A unit entered inside another joins it (one commit, by the outermost).
     - `write=False` for reads: on SQLite no write lock is taken (see configure_sqlite).
     - `later(key, fn)` queues a write that must follow the lock order (`key` starts with
-      one of PRODUCTS, SEATS, VOUCHERS); they run sorted, just before commit. A
+      one of PRODUCTS, SEATS, DROPS, VOUCHERS); they run sorted, just before commit. A
       repeated key runs once.
     - `after_commit(fn)` runs once the transaction is committed, with none open: the place
       for calls that leave the process (a capture at the bank). It never runs on rollback;

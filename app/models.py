@@ -11,3 +11,5 @@ from app.shops.models import Closure, OpeningHours, Shop  # noqa: F401
 from app.vouchers.models import (Voucher, VoucherLookup, VoucherMovement,  # noqa: F401
                                  VoucherSale)
 from app.figures.models import DailyHourFigure, DailyShopFigure  # noqa: F401
+from app.delivery.models import (Courier, DeliveryPickup, DeliveryRequest,  # noqa: F401
+                                 DeliveryWindow, DeliveryZone, Round, Stop, WindowDrops)

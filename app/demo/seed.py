@@ -1,5 +1,5 @@
 """The demo town: five shops open Monday to Saturday 09:00-19:00, 20+ products each."""
-from datetime import timedelta
+from datetime import time, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -9,6 +9,9 @@ from app.catalog.models import Product
 from app.catalog.search import search_text_for
 from app.database import unit_of_work, utcnow
 from app.demo.pictures import product_picture, shop_logo
+from app.delivery.models import CUTOFF_DAY_BEFORE, CUTOFF_SAME_DAY, DeliveryZone
+from app.delivery.planning import create_courier
+from app.delivery.services import create_window, create_zone
 from app.extensions import db
 from app.photos.services import set_product_photo, set_shop_logo
 from app.shops.models import Shop
@@ -121,6 +124,7 @@ def seed_demo() -> list[tuple[str, str, str]]:
         accounts.append(("merchant", email, slug))
     _ensure_user(MANAGER_EMAIL, MANAGER, None)
     accounts.append(("manager", MANAGER_EMAIL, ""))
+    _seed_delivery()
     return accounts
 
 
@@ -133,6 +137,36 @@ def _ensure_pictures(shop: Shop) -> None:
         Product.shop_id == shop.id, Product.photo_id.is_(None))).all()
     for product_id, name in bare:
         set_product_photo(shop.id, product_id, product_picture(shop.slug, name), storage)
+
+
+# Home delivery in the demo town: the town's postcode, and its neighbours within 4 km of
+# the depot; a morning, a late-afternoon and an evening window, Monday to Saturday.
+DELIVERY_ZONES = [
+    dict(name="Le Puy-en-Velay", postcodes="43000", radius_m=None, fee_cents=390,
+         free_above_cents=5000, min_basket_cents=1500, weekdays="012345"),
+    dict(name="Agglomération (4 km)", postcodes="", radius_m=4000, fee_cents=590,
+         free_above_cents=8000, min_basket_cents=2500, weekdays="012345"),
+]
+DELIVERY_WINDOWS = [  # starts, ends, drops, cut-off (days before, time)
+    (time(10, 30), time(12, 0), 10, CUTOFF_DAY_BEFORE, time(18, 0)),
+    (time(17, 0), time(19, 0), 15, CUTOFF_SAME_DAY, time(14, 0)),
+    (time(19, 0), time(21, 0), 15, CUTOFF_SAME_DAY, time(16, 0)),
+]
+COURIERS = [("Léa Martin", "06 21 43 65 87", 12), ("Malik Benali", "06 98 76 54 32", 16)]
+
+
+def _seed_delivery() -> None:
+    """Zones, windows and couriers, once (the street table ships as app/demo/streets.csv,
+    the default COMPTOIR_STREET_TABLE)."""
+    if db.session.scalar(sa.select(sa.func.count()).select_from(DeliveryZone)):
+        return
+    for zone in DELIVERY_ZONES:
+        create_zone(**zone)
+    for starts, ends, drops, days_before, cutoff in DELIVERY_WINDOWS:
+        create_window(weekdays="012345", starts=starts, ends=ends, drops=drops,
+                      cutoff_days_before=days_before, cutoff_time=cutoff)
+    for name, phone, capacity in COURIERS:
+        create_courier(name=name, phone=phone, capacity=capacity)
 
 
 def _ensure_user(email: str, role: str, shop_id: int | None) -> None:
