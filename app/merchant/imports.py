@@ -9,6 +9,7 @@ import hashlib
 import os
 import re
 import tempfile
+import time
 from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
@@ -71,10 +72,25 @@ class NewProductForm(FlaskForm):
     photo = photo_field(_l("Photo"), required=False)
 
 
+# A file read by a dry run waits this long for its "Importer" (a ZIP of photos may weigh
+# 100 MB): a merchant who walked away does not fill the server's disk.
+WAITING_SECONDS = 24 * 3600
+
+
 def _waiting(sha: str) -> Path:
     folder = Path(current_app.instance_path) / "imports"
     folder.mkdir(parents=True, exist_ok=True)
     return folder / f"{current_user.shop_id}-{sha}"
+
+
+def _forget_stale(folder: Path, now: float) -> None:
+    """Remove what waited longer than WAITING_SECONDS (half-written parts included)."""
+    for path in folder.iterdir():
+        try:
+            if now - path.stat().st_mtime > WAITING_SECONDS:
+                path.unlink(missing_ok=True)
+        except OSError:  # another worker removed it first
+            pass
 
 
 def _keep_waiting(upload) -> str:
@@ -84,6 +100,7 @@ def _keep_waiting(upload) -> str:
     stream.seek(0)
     digest = hashlib.sha256()
     folder = _waiting("0" * 64).parent
+    _forget_stale(folder, time.time())
     fd, temporary = tempfile.mkstemp(dir=folder, prefix=".part-")
     with os.fdopen(fd, "wb") as out:
         for chunk in iter(lambda: stream.read(1024 * 1024), b""):
@@ -136,6 +153,7 @@ def import_dry_run():
     sha = hashlib.sha256(data).hexdigest()
     apply_form = None
     if not plan.errors:
+        _forget_stale(_waiting(sha).parent, time.time())
         _waiting(sha).write_bytes(data)
         apply_form = ApplyForm(formdata=None, file_sha=sha, plan=plan.digest,
                                withdraw_missing="1" if form.withdraw_missing.data else "",

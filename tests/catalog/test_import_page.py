@@ -211,3 +211,23 @@ def test_five_thousand_lines_import_in_under_five_seconds(app):
 
     assert report.created == 5000 and time.perf_counter() - started < 5
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Product)) == 5000
+
+
+def test_files_left_waiting_for_more_than_a_day_are_removed_by_the_next_dry_run(app, client):
+    # A merchant who ran a dry run and walked away leaves the file (a ZIP of photos may
+    # weigh 100 MB) in instance/imports: the next dry run, any shop's, clears what is stale.
+    import os
+    from pathlib import Path
+    signed_in(client, make_shop())
+    folder = Path(app.instance_path) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    stale, fresh = folder / f"999-{'a' * 64}", folder / f"999-{'b' * 64}"
+    for path in (stale, fresh):
+        path.write_bytes(b"name;price\n")
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(stale, (two_days_ago, two_days_ago))
+
+    assert dry_run(client, (HEADER + "Baguette;1,30;10;B1;;Pains\n").encode()).status_code == 200
+
+    assert not stale.exists() and fresh.exists()
+    fresh.unlink()
