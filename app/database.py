@@ -68,6 +68,21 @@ def built_once(build):
     return execute
 
 
+def capped_counter(table: sa.Table, keys: tuple[str, ...]):
+    """Take one place of a counted capacity (a pickup slot's seats, a delivery window's
+    drops) in one statement: the first taker creates the row, the next ones add one only
+    while `taken < capacity`; a conflicting row is locked and re-checked, so no two take the
+    last place. Returns built_once's executor: params are the keys and `capacity`; the
+    result's scalar is the new count, or None when it was full."""
+    def build(dialect):
+        upsert = dialect_insert(table, dialect).values(
+            **{key: sa.bindparam(key) for key in keys}, taken=1)
+        return upsert.on_conflict_do_update(
+            index_elements=[table.c[key] for key in keys], set_={"taken": table.c.taken + 1},
+            where=table.c.taken < sa.bindparam("capacity")).returning(table.c.taken)
+    return built_once(build)
+
+
 def insert_ignore(model):
     """INSERT … ON CONFLICT DO NOTHING, on both databases: unique keys settle races."""
     return dialect_insert(model).on_conflict_do_nothing()

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from app.database import DROPS, built_once, current_unit, dialect_insert, unit_of_work
+from app.database import DROPS, capped_counter, current_unit, unit_of_work
 from app.delivery.errors import DeliveryUnavailable
 from app.delivery.geocoding import Address, Geocoder, GeocoderUnavailable
 from app.delivery.models import (REQUEST_CANCELLED, REQUEST_HELD, DeliveryPickup,
@@ -327,18 +327,8 @@ def refusal_text(code: str) -> str:
 
 # ---- Drops -----------------------------------------------------------------------------
 
-def _build_take_drop(dialect):
-    """As pickup seats (app/pickup/services.py): the first taker creates the row, the next
-    ones add one only while drops are left; the database settles the last one."""
-    drops = WindowDrops.__table__
-    upsert = dialect_insert(drops, dialect).values(
-        window_id=sa.bindparam("window_id"), day=sa.bindparam("day"), taken=1)
-    return upsert.on_conflict_do_update(
-        index_elements=[drops.c.window_id, drops.c.day], set_={"taken": drops.c.taken + 1},
-        where=drops.c.taken < sa.bindparam("capacity")).returning(drops.c.taken)
-
-
-_take_drop = built_once(_build_take_drop)
+# As pickup seats: the database settles the race for the last drop.
+_take_drop = capped_counter(WindowDrops.__table__, ("window_id", "day"))
 
 
 def take_drop(window: DeliveryWindow, day: date, *, field: str, connection=None) -> None:

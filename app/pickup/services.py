@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from babel.dates import format_date
 from flask_babel import get_locale, gettext as _
 
-from app.database import built_once, dialect_insert
+from app.database import built_once, capped_counter
 from app.errors import Conflict, Invalid
 from app.extensions import db
 from app.pickup.models import SlotSeats
@@ -190,18 +190,7 @@ def offered_slot(shop, start: datetime, now: datetime, *, field: str,
     return Slot(slot[0], slot[1], remaining)
 
 
-def _build_take_seat(dialect):
-    """The first booking creates the row, the next ones add one only while seats are left
-    (a conflicting row is locked and re-checked, so no two take the last seat)."""
-    seats = SlotSeats.__table__
-    upsert = dialect_insert(seats, dialect).values(
-        shop_id=sa.bindparam("shop_id"), slot_start=sa.bindparam("slot_start"), taken=1)
-    return upsert.on_conflict_do_update(
-        index_elements=[seats.c.shop_id, seats.c.slot_start], set_={"taken": seats.c.taken + 1},
-        where=seats.c.taken < sa.bindparam("capacity")).returning(seats.c.taken)
-
-
-_take_seat = built_once(_build_take_seat)
+_take_seat = capped_counter(SlotSeats.__table__, ("shop_id", "slot_start"))
 
 
 def take_seat(shop, start: datetime, *, field: str, connection=None) -> None:

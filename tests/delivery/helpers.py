@@ -1,11 +1,9 @@
 """Given-helpers for delivery: addresses of the demo town, a zone, a window."""
-import threading
 from datetime import time
 
 from app.delivery.geocoding import Address
 from app.delivery.services import create_window, create_zone
-from app.errors import DomainError
-from app.extensions import db
+from tests.orders.test_holds_race import race  # noqa: F401  the delivery tests race the same way
 
 # In the town (43000), about 350 m from the depot.
 TABLES = Address("12 rue des Tables, 43000 Le Puy-en-Velay", "43000", "Le Puy-en-Velay",
@@ -31,31 +29,3 @@ def evening_window(**changes):
                     cutoff_days_before=0, cutoff_time=time(14))
     settings.update(changes)
     return create_window(**settings)
-
-
-def race(app, attempts):
-    """Every attempt at once, each in its own thread, app context, session and connection;
-    one outcome each: "ok" or the refusal's (code, field)."""
-    barrier = threading.Barrier(len(attempts))
-    outcomes = [None] * len(attempts)
-
-    def run(i, attempt):
-        with app.app_context():
-            try:
-                barrier.wait(timeout=30)
-                attempt()
-                outcomes[i] = "ok"
-            except DomainError as refused:
-                outcomes[i] = (refused.code, refused.field)
-            except Exception as crash:  # a 500 in production: the test must show it
-                outcomes[i] = ("crash", repr(crash))
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(attempts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a hold hung"
-    return outcomes
