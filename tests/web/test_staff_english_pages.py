@@ -52,7 +52,7 @@ TELLING = {
     "/bons/verifier": (["Vérifier un bon cadeau", "Code du bon"], ["Check a gift voucher"]),
     "/gestion/reversements": (["Reversements aux boutiques", "Commission de l'association",
                                "Part boutique"], ["Payouts to the shops", "Shop's share"]),
-    r"/gestion/commandes/\d+": (["Encaissé", "Rembourser"], ["Captured", "Refund"]),
+    r"/gestion/commandes/\d+": (["Débité par carte", "Rembourser"], ["Charged to the card", "Refund"]),
     r"/gestion/boutiques/[\w-]+/banque": (["Coordonnées bancaires", "Titulaire du compte"],
                                           ["Account holder"]),
 }
