@@ -44,6 +44,26 @@ def pytest_configure(config):
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_ADMIN_URL else [])
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `layout` run on SQLite only (a page's layout, accessibility and weight
+    do not depend on the database; its data paths are tested on both). Tests marked `slow`
+    and the browser tests go first: with one worker per core, a long test started last
+    would keep one core busy while the other idles."""
+    on_postgresql = [item for item in items if item.get_closest_marker("layout")
+                     and getattr(item, "callspec", None)
+                     and item.callspec.params.get("database_uri") == "postgresql"]
+    if on_postgresql:
+        config.hook.pytest_deselected(items=on_postgresql)
+        dropped = set(map(id, on_postgresql))
+        items[:] = [item for item in items if id(item) not in dropped]
+
+    def weight(item) -> int:
+        if item.get_closest_marker("slow"):
+            return 0
+        return 1 if "/browser/" in str(item.path) else 2
+    items.sort(key=weight)  # stable: each group keeps its order
+
+
 def _pg_conninfo(url: str) -> str:
     return url.replace("postgresql+psycopg://", "postgresql://")
 
@@ -136,30 +156,45 @@ def app_on(database_uri, clock, *, real_commits=None, **settings):
             db.engine.dispose()
 
 
-# One app per database for the tests that ask for no settings of their own: building one
-# (blueprints, URL rules, Jinja) costs more than most tests. What a test may change on it
-# is put back before the next test: its config, its providers (fresh, so no calls are
-# carried over), the rate limits' counters.
-_shared_apps: dict[str, tuple] = {}
+# One app per database (and set of settings) shared by the tests: building one
+# (blueprints, 120 URL rules compiled by Werkzeug, Jinja) costs more than most tests.
+# What a test may change on it is put back before the next: its config, its adapters
+# (built afresh from the config, so no calls or stores are carried over), the rate limits'
+# counters. Settings read only when an adapter is built (a fake server's address, a
+# provider's keys) may differ between the tests sharing an app; the others (rate limits,
+# proxies, the secret key...) are read at start-up, so an app with them is never shared.
+_shared_apps: dict[tuple, tuple] = {}
+ADAPTER_SETTINGS = ("PAYMENTS", "STRIPE_", "SMS", "TWILIO_", "GEOCODER", "BAN_",
+                    "STREET_TABLE")
 
 
 def _app_for(database_uri: str, settings: dict):
+    config = {**_config(), "SQLALCHEMY_DATABASE_URI": database_uri, **settings}
+    if not all(name.startswith(ADAPTER_SETTINGS) for name in settings):
+        return create_app(config)
+    key = (database_uri, tuple(sorted(settings)))
+    if key not in _shared_apps:
+        app = create_app(config)
+        _shared_apps[key] = (app, dict(app.config))
+    app, saved_config = _shared_apps[key]
+    app.config.clear()
+    app.config.update(saved_config)
+    app.config.update(settings)
+    _fresh_adapters(app)
+    return app
+
+
+def _fresh_adapters(app) -> None:
+    from app.delivery.geocoding import geocoder_from_config
     from app.extensions import limiter
     from app.notify.providers import sms_provider_from_config
     from app.payments.providers import payment_provider_from_config
-    config = {**_config(), "SQLALCHEMY_DATABASE_URI": database_uri, **settings}
-    if settings:
-        return create_app(config)
-    if database_uri not in _shared_apps:
-        app = create_app(config)
-        _shared_apps[database_uri] = (app, dict(app.config))
-    app, saved_config = _shared_apps[database_uri]
-    app.config.clear()
-    app.config.update(saved_config)
+    from app.photos.storage import storage_from_config
     app.extensions["comptoir.payments"] = payment_provider_from_config(app.config)
     app.extensions["comptoir.sms"] = sms_provider_from_config(app.config)
+    app.extensions["comptoir.geocoder"] = geocoder_from_config(app.config)
+    app.extensions["comptoir.photos"] = storage_from_config(app.config, app.instance_path)
     limiter.reset()
-    return app
 
 
 # Databases whose tables may hold committed rows (absent: not known to be empty).

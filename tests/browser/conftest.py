@@ -30,7 +30,8 @@ def pytest_collection_modifyitems(items):
 def serving(app):
     """The app served on a free port from a thread; PUBLIC_URL set to it."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True,
+                              kwargs={"poll_interval": 0.02})  # a quick shutdown
     thread.start()
     app.config["PUBLIC_URL"] = f"http://127.0.0.1:{server.server_port}"
     try:

@@ -1,8 +1,12 @@
 """WCAG 2.2 AA on the shopper's pages, on a phone: axe-core finds nothing, the keyboard
 alone orders, and every control is big enough for a thumb."""
+import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.browser.conftest import on_each_shopper_page
+
+# How the pages look and are operated: the same on either database (tests/conftest.py).
+pytestmark = pytest.mark.layout
 
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 MIN_TARGET = 44  # CSS px, each way

@@ -2,12 +2,16 @@
 and the staff's main pages, with their scripts running (hold countdown, common window,
 tracking poll, SMS counter, print button), the browser reports no CSP violation and no
 console error. Issue 12, hole 6."""
+import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
 from app.orders.models import Order
 from tests.factories import PASSWORD, make_manager, make_merchant, make_product, make_shop
 from tests.vouchers.helpers import issue
+
+# How the pages look and are operated: the same on either database (tests/conftest.py).
+pytestmark = pytest.mark.layout
 
 COLLECT = """
 window.__cspViolations = [];

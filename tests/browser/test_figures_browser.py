@@ -1,6 +1,7 @@
 """The manager's figures on a 360 px phone: nothing wider than the screen (tables scroll in
 their own box), the charts and a hostile shop name as text, the short lines among the
 figures added since, axe-core finds nothing."""
+import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from app.extensions import db
@@ -11,6 +12,9 @@ from tests.browser.test_accessibility import WCAG_AA, _report
 from tests.factories import PASSWORD, make_manager, make_product, make_shop
 from tests.figures.helpers import customer, raw_order
 from tests.figures.test_figures import HOSTILE, NOW, paris
+
+# How the pages look and are operated: the same on either database (tests/conftest.py).
+pytestmark = pytest.mark.layout
 
 
 def test_figures_fit_a_360_px_phone_without_violations(app, live_server, chromium):

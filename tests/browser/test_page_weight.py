@@ -2,7 +2,12 @@
 and asks nothing of any other host."""
 from urllib.parse import urlsplit
 
+import pytest
+
 from tests.browser.conftest import on_each_shopper_page
+
+# How the pages look and are operated: the same on either database (tests/conftest.py).
+pytestmark = pytest.mark.layout
 
 BUDGET_BYTES = 100 * 1024
 CODE_TYPES = {"document", "stylesheet", "script"}

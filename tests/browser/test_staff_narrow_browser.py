@@ -9,6 +9,9 @@ from tests.browser.test_accessibility import WCAG_AA, _report
 from tests.factories import PASSWORD
 from tests.staff_town import make_staff_town, staff_pages
 
+# How the pages look and are operated: the same on either database (tests/conftest.py).
+pytestmark = pytest.mark.layout
+
 WIDTH = 360
 
 # What a reader could not reach without scrolling the page sideways: the page's own width,

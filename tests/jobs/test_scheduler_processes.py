@@ -23,6 +23,9 @@ from tests.conftest import PG_ADMIN_URL
 from tests.factories import make_product, make_shop
 from tests.jobs.test_sweeps import order_at
 
+# Processes at work for tens of seconds: started first (tests/conftest.py).
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 RUN_AT = "2026-11-25T09:05:00+01:00"  # Wednesday: reminders for 10:00 are due
 SWEEPS = ("release_expired_holds", "mark_no_shows", "settle_lapsing_authorizations",

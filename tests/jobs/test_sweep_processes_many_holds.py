@@ -35,6 +35,9 @@ from app.timeutil import iso, parse_instant
 from tests.conftest import PG_ADMIN_URL
 from tests.factories import make_product, make_shop
 
+# Processes at work for tens of seconds: started first (tests/conftest.py).
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 HOLDS = 1_000  # the issue saw the deadlocks over 1,181 and asks for 1,000 or more
 PROCESSES = 3

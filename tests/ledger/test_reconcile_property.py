@@ -1,6 +1,7 @@
 """Property: whatever the orders, rates, short confirmations and refunds, the statements
 reconcile to the cent with what was captured minus what was refunded, and each order's
 share + commission is exactly what was captured for it."""
+import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -26,6 +27,7 @@ def total(query) -> int:
     return db.session.scalar(query) or 0
 
 
+@pytest.mark.slow  # 40 random histories: started first (tests/conftest.py)
 @settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())

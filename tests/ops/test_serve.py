@@ -22,6 +22,9 @@ from config import database_url
 from tests.conftest import PG_ADMIN_URL, _pg_conninfo
 from tests.ops.helpers import samples, total
 
+# Processes at work for tens of seconds: started first (tests/conftest.py).
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = secrets.token_hex(16)
 START_SECONDS = 90  # install nothing, migrate, boot 2 workers and the scheduler: ~10 s here
