@@ -1,6 +1,7 @@
 """Onboarding on a 390x844 phone: the manager creates a shop (a wrong SIRET first, said on its
-field), invites its merchant and copies the link; the merchant opens it, chooses a password
-and lands on the shop's queue. axe-core finds nothing on any of these pages."""
+field), invites its merchant and copies the link; the merchant opens it, chooses a password,
+lands on the shop's queue and adds a first product; the manager can then publish the shop
+and shoppers see the product. axe-core finds nothing on any of these pages."""
 from axe_playwright_python.sync_playwright import Axe
 
 from app.extensions import db
@@ -56,5 +57,24 @@ def test_the_manager_invites_and_the_merchant_lands_on_the_queue(app, live_serve
         problems += _axe(merchant, "the new merchant's queue")
         merchant.goto(link)
         assert "déjà servi" in merchant.get_by_test_id("invitation-problem").inner_text()
+
+        merchant.goto(live_server + "/marchand/produits/nouveau")
+        merchant.get_by_test_id("name").fill("Saint-Nectaire fermier")
+        merchant.get_by_test_id("price").fill("7,90")
+        merchant.get_by_test_id("on-hand").fill("6")
+        problems += _axe(merchant, "new product")
+        merchant.get_by_test_id("add-product").click()
+        merchant.wait_for_url(f"{live_server}/marchand/produits*")
+        assert "Saint-Nectaire fermier" in merchant.locator("main").inner_text()
+
+    with phone_page(chromium) as manager:
+        manager.goto(live_server + "/connexion")
+        manager.get_by_test_id("login-email").fill("manager@example.fr")
+        manager.get_by_test_id("login-password").fill(PASSWORD)
+        manager.get_by_test_id("login-submit").click()
+        manager.goto(live_server + "/gestion/boutiques/fromagerie-lenoir")
+        manager.get_by_test_id("publish").click()
+        manager.goto(live_server + "/boutiques/fromagerie-lenoir")
+        assert "Saint-Nectaire fermier" in manager.locator("main").inner_text()
 
     assert problems == []
