@@ -73,6 +73,14 @@ def phone_page(chromium):
         context.close()
 
 
+def sign_in(page, email: str) -> None:
+    """Fill the sign-in form the page shows with the test accounts' password, and send it."""
+    from tests.factories import PASSWORD
+    page.get_by_test_id("login-email").fill(email)
+    page.get_by_test_id("login-password").fill(PASSWORD)
+    page.get_by_test_id("login-submit").click()
+
+
 @pytest.fixture
 def phone(chromium):
     with phone_page(chromium) as page:

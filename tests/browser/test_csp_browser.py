@@ -7,7 +7,8 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.orders.models import Order
-from tests.factories import PASSWORD, make_manager, make_merchant, make_product, make_shop
+from tests.browser.conftest import sign_in
+from tests.factories import make_manager, make_merchant, make_product, make_shop
 from tests.vouchers.helpers import issue
 
 # How the pages look and are operated: the same on either database (tests/conftest.py).
@@ -84,9 +85,7 @@ def test_the_main_pages_run_under_the_csp_without_a_violation(app, live_server, 
 
     # The shop: its queue, an order with the SMS counter, its catalogue.
     visit("/connexion")
-    phone.get_by_test_id("login-email").fill("martin@example.fr")
-    phone.get_by_test_id("login-password").fill(PASSWORD)
-    phone.get_by_test_id("login-submit").click()
+    sign_in(phone, "martin@example.fr")
     watch.check("/marchand")
     order_id = db.session.scalar(sa.select(Order.id).where(Order.shop_id == bakery_id))
     db.session.rollback()
@@ -99,9 +98,7 @@ def test_the_main_pages_run_under_the_csp_without_a_violation(app, live_server, 
 
     # The manager: the town, failed sign-ins, vouchers and their print page.
     visit("/connexion")
-    phone.get_by_test_id("login-email").fill("mairie@example.fr")
-    phone.get_by_test_id("login-password").fill(PASSWORD)
-    phone.get_by_test_id("login-submit").click()
+    sign_in(phone, "mairie@example.fr")
     watch.check("/gestion")
     for path in ("/gestion/connexions", "/gestion/bons", "/gestion/sms", "/gestion/reversements"):
         visit(path)

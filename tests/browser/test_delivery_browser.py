@@ -4,9 +4,9 @@ axe-core finds nothing on the page in any of these states."""
 from app import geocoder
 from app.delivery.services import hold_delivery
 from app.extensions import db
-from tests.browser.conftest import phone_page, screenshot
+from tests.browser.conftest import phone_page, screenshot, sign_in
 from tests.browser.test_onboarding_browser import _axe
-from tests.factories import PASSWORD, make_manager, make_shop
+from tests.factories import make_manager, make_shop
 
 
 def test_the_manager_sets_delivery_up_and_plans_a_round(app, live_server, chromium, clock):
@@ -17,9 +17,7 @@ def test_the_manager_sets_delivery_up_and_plans_a_round(app, live_server, chromi
 
     with phone_page(chromium) as manager:
         manager.goto(live_server + "/connexion")
-        manager.get_by_test_id("login-email").fill("manager@example.fr")
-        manager.get_by_test_id("login-password").fill(PASSWORD)
-        manager.get_by_test_id("login-submit").click()
+        sign_in(manager, "manager@example.fr")
         manager.goto(live_server + "/gestion/livraison")
         problems += _axe(manager, "delivery, empty")
         manager.get_by_test_id("zone-name").fill("Centre <ville>")

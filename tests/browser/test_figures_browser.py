@@ -7,9 +7,9 @@ from axe_playwright_python.sync_playwright import Axe
 from app.extensions import db
 from app.figures.services import refresh_daily_figures
 from app.orders.models import CANCELLED, COLLECTED, NO_SHOW
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, sign_in
 from tests.browser.test_accessibility import WCAG_AA, _report
-from tests.factories import PASSWORD, make_manager, make_product, make_shop
+from tests.factories import make_manager, make_product, make_shop
 from tests.figures.helpers import customer, raw_order
 from tests.figures.test_figures import HOSTILE, NOW, paris
 
@@ -40,9 +40,7 @@ def test_figures_fit_a_360_px_phone_without_violations(app, live_server, chromiu
     page.set_default_timeout(10_000)
     try:
         page.goto(live_server + "/connexion")
-        page.get_by_test_id("login-email").fill("manager@example.fr")
-        page.get_by_test_id("login-password").fill(PASSWORD)
-        page.get_by_test_id("login-submit").click()
+        sign_in(page, "manager@example.fr")
         page.goto(live_server + "/gestion/chiffres?from=2026-11-18&to=2026-11-24")
 
         assert page.get_by_test_id("figure-orders").inner_text() == "10"

@@ -8,9 +8,9 @@ from playwright.sync_api import expect
 
 from app.catalog.models import Product
 from app.extensions import db
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, sign_in
 from tests.browser.test_accessibility import WCAG_AA, _report
-from tests.factories import PASSWORD, make_merchant, make_product, make_shop
+from tests.factories import make_merchant, make_product, make_shop
 
 CATALOGUE = ("name;price;stock;sku;category\n"
              "Baguette tradition;1,40;40;;Pains\n"
@@ -36,9 +36,7 @@ def test_a_dry_run_then_the_import_from_a_phone(app, live_server, phone):
     db.session.commit()  # end the read transaction: SQLite's write lock must be free
 
     phone.goto(live_server + "/connexion")
-    phone.get_by_test_id("login-email").fill("martin@example.fr")
-    phone.get_by_test_id("login-password").fill(PASSWORD)
-    phone.get_by_test_id("login-submit").click()
+    sign_in(phone, "martin@example.fr")
     phone.goto(live_server + "/marchand/produits")
     phone.get_by_test_id("catalogue-product").first.locator("summary").first.click()
     phone.get_by_test_id("archive-open").click()  # archiving says what it means first

@@ -9,9 +9,9 @@ from playwright.sync_api import expect
 from app.extensions import db
 from app.orders import services as orders
 from app.timeutil import local
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, sign_in
 from tests.browser.test_accessibility import WCAG_AA, _report
-from tests.factories import PASSWORD, make_merchant, make_product, make_shop, place_order
+from tests.factories import make_merchant, make_product, make_shop, place_order
 
 POLL_SECONDS = 1
 
@@ -36,9 +36,7 @@ def test_a_new_order_appears_in_the_open_queue_and_its_title(app, live_server, p
 
     # When the merchant opens the day's queue on a phone
     phone.goto(live_server + "/connexion")
-    phone.get_by_test_id("login-email").fill("martin@example.fr")
-    phone.get_by_test_id("login-password").fill(PASSWORD)
-    phone.get_by_test_id("login-submit").click()
+    sign_in(phone, "martin@example.fr")
     polls = []
     phone.on("response", lambda r: "/marchand/etat" in r.url and polls.append(r.status))
     phone.goto(f"{live_server}/marchand?date={day.isoformat()}")

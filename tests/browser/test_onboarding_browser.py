@@ -5,9 +5,9 @@ and shoppers see the product. axe-core finds nothing on any of these pages."""
 from axe_playwright_python.sync_playwright import Axe
 
 from app.extensions import db
-from tests.browser.conftest import phone_page, screenshot
+from tests.browser.conftest import phone_page, screenshot, sign_in
 from tests.browser.test_accessibility import WCAG_AA, _report
-from tests.factories import PASSWORD, make_manager
+from tests.factories import make_manager
 
 
 def _axe(page, name: str) -> list:
@@ -23,9 +23,7 @@ def test_the_manager_invites_and_the_merchant_lands_on_the_queue(app, live_serve
 
     with phone_page(chromium) as manager:
         manager.goto(live_server + "/connexion")
-        manager.get_by_test_id("login-email").fill("manager@example.fr")
-        manager.get_by_test_id("login-password").fill(PASSWORD)
-        manager.get_by_test_id("login-submit").click()
+        sign_in(manager, "manager@example.fr")
         manager.goto(live_server + "/gestion/boutiques")
         problems += _axe(manager, "shops")
         manager.get_by_test_id("new-shop").click()
@@ -69,9 +67,7 @@ def test_the_manager_invites_and_the_merchant_lands_on_the_queue(app, live_serve
 
     with phone_page(chromium) as manager:
         manager.goto(live_server + "/connexion")
-        manager.get_by_test_id("login-email").fill("manager@example.fr")
-        manager.get_by_test_id("login-password").fill(PASSWORD)
-        manager.get_by_test_id("login-submit").click()
+        sign_in(manager, "manager@example.fr")
         manager.goto(live_server + "/gestion/boutiques/fromagerie-lenoir")
         manager.get_by_test_id("publish").click()
         manager.goto(live_server + "/boutiques/fromagerie-lenoir")

@@ -5,9 +5,9 @@ pages, with or without the error."""
 from playwright.sync_api import expect
 
 from app.extensions import db
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, sign_in
 from tests.browser.test_settings_browser import _violations
-from tests.factories import PASSWORD, make_merchant, make_product, make_shop
+from tests.factories import make_merchant, make_product, make_shop
 from tests.photos.images import jpeg
 
 
@@ -24,9 +24,7 @@ def test_a_photo_taken_on_the_phone_is_shown_on_the_shop_page(app, live_server, 
     not_a_photo.write_text("name;price\nBaguette;1,30\n")
 
     phone.goto(live_server + "/connexion")
-    phone.get_by_test_id("login-email").fill("martin@example.fr")
-    phone.get_by_test_id("login-password").fill(PASSWORD)
-    phone.get_by_test_id("login-submit").click()
+    sign_in(phone, "martin@example.fr")
     phone.goto(live_server + "/marchand/produits")
     card = phone.locator(f"#p{bread.id}")
     card.get_by_test_id("product-name").click()  # opens the product's form

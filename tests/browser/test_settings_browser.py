@@ -5,9 +5,9 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from app.extensions import db
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, sign_in
 from tests.browser.test_accessibility import WCAG_AA, _report
-from tests.factories import PASSWORD, make_merchant, make_shop
+from tests.factories import make_merchant, make_shop
 
 
 def _violations(page, name: str) -> list[str]:
@@ -28,9 +28,7 @@ def test_hours_edited_on_a_phone_change_the_slots_offered(app, live_server, phon
     db.session.commit()  # end the read transaction: SQLite's write lock must be free
 
     phone.goto(live_server + "/connexion")
-    phone.get_by_test_id("login-email").fill("martin@example.fr")
-    phone.get_by_test_id("login-password").fill(PASSWORD)
-    phone.get_by_test_id("login-submit").click()
+    sign_in(phone, "martin@example.fr")
     phone.get_by_test_id("settings-link").click()
     assert _first_day_slots(phone)[0] == "10:00"
     assert "12:00" in _first_day_slots(phone)

@@ -6,8 +6,8 @@ from playwright.sync_api import expect
 from app.extensions import db
 from app.orders import services as orders
 from app.orders.pickup_pass import handover_url
-from tests.browser.conftest import screenshot
-from tests.factories import PASSWORD, make_merchant, make_product, make_shop
+from tests.browser.conftest import screenshot, sign_in
+from tests.factories import make_merchant, make_product, make_shop
 from tests.web.merchant_helpers import order_at
 
 
@@ -63,9 +63,7 @@ def test_the_shop_scans_the_pass_hands_over_and_the_shoppers_page_closes_it(
                                         has_touch=True, is_mobile=True, locale="fr-FR")
     shop_page = shop_context.new_page()
     shop_page.goto(scanned)
-    shop_page.get_by_test_id("login-email").fill("martin@example.fr")
-    shop_page.get_by_test_id("login-password").fill(PASSWORD)
-    shop_page.get_by_test_id("login-submit").click()
+    sign_in(shop_page, "martin@example.fr")
     expect(shop_page.get_by_test_id("pickup-code-input")).to_have_value(code)
     shop_page.get_by_test_id("collect").click()
     expect(shop_page.get_by_test_id("order-status")).to_have_attribute("data-status",
