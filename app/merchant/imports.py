@@ -100,7 +100,6 @@ def _keep_waiting(upload) -> str:
     stream.seek(0)
     digest = hashlib.sha256()
     folder = _waiting("0" * 64).parent
-    _forget_stale(folder, time.time())
     fd, temporary = tempfile.mkstemp(dir=folder, prefix=".part-")
     with os.fdopen(fd, "wb") as out:
         for chunk in iter(lambda: stream.read(1024 * 1024), b""):
@@ -140,6 +139,8 @@ def import_dry_run():
     except Invalid as error:
         form.file.errors.append(error.message)
         return _plan_page(form, status=422)
+    if not plan.errors:  # files will wait for "Importer": first clear what waited too long
+        _forget_stale(_waiting("0" * 64).parent, time.time())
     photos, photos_sha = None, ""
     if form.photos.data:
         try:
@@ -153,7 +154,6 @@ def import_dry_run():
     sha = hashlib.sha256(data).hexdigest()
     apply_form = None
     if not plan.errors:
-        _forget_stale(_waiting(sha).parent, time.time())
         _waiting(sha).write_bytes(data)
         apply_form = ApplyForm(formdata=None, file_sha=sha, plan=plan.digest,
                                withdraw_missing="1" if form.withdraw_missing.data else "",
