@@ -10,14 +10,6 @@ import sqlalchemy.orm as so
 
 from app.database import UTCDateTime
 from app.extensions import db
-from app.notify.models import SmsMessage
-from app.orders.models import Order, OrderEvent
-
-# Indexes on other domains' tables, declared here with the one reader that needs them: the
-# jobs' sweep (refresh_daily_figures) finds what changed since its last run by these times.
-ORDERS_BY_PLACEMENT = sa.Index("ix_orders_created_at", Order.created_at)
-ORDER_EVENTS_BY_TIME = sa.Index("ix_order_events_at", OrderEvent.at)
-SMS_BY_LAST_CHANGE = sa.Index("ix_sms_messages_status_at", SmsMessage.status_at)
 
 
 class DailyShopFigure(db.Model):

@@ -78,6 +78,8 @@ class Order(db.Model):
         sa.UniqueConstraint("checkout_id", "shop_id", name="uq_orders_checkout_shop"),
         sa.Index("ix_orders_shop_slot", "shop_id", "slot_start"),
         sa.Index("ix_orders_status_slot", "status", "slot_start"),
+        # The figures' sweep finds the days touched since its last run by these times.
+        sa.Index("ix_orders_created_at", "created_at"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -151,6 +153,7 @@ class OrderEvent(db.Model):
     """Append-only history: one row per transition (and per notable action on an order)."""
 
     __tablename__ = "order_events"
+    __table_args__ = (sa.Index("ix_order_events_at", "at"),)  # the figures' sweep, as above
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     order_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("orders.id"), index=True)
