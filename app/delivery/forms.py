@@ -1,7 +1,5 @@
 """Forms of the manager's delivery page (/gestion/livraison). The services check every
 bound again; the forms tie the refusal to its field."""
-from babel.dates import get_day_names
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TimeField
@@ -9,11 +7,11 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.merchant.forms import EurosField
 from app.merchant.settings_forms import MultiCheckboxField
+from app.templating import weekday_name
 
 
 def weekday_choices() -> list[tuple[str, str]]:
-    names = get_day_names("wide", locale=str(get_locale() or "fr"))
-    return [(str(d), names[d]) for d in range(7)]
+    return [(str(d), weekday_name(d)) for d in range(7)]
 
 
 def _weekdays():
