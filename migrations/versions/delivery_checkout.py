@@ -1,0 +1,24 @@
+"""delivery_checkout (placeholder: filled by the work that needs it)
+
+Revision ID: delivery_checkout
+Revises: delivery_zones
+Create Date: 2026-12-01 15:00:00
+"""
+import sqlalchemy as sa
+from alembic import op
+
+import app.database
+
+# revision identifiers, used by Alembic.
+revision = 'delivery_checkout'
+down_revision = 'delivery_zones'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
