@@ -13,3 +13,4 @@ from app.vouchers.models import (Voucher, VoucherLookup, VoucherMovement,  # noq
 from app.figures.models import DailyHourFigure, DailyShopFigure  # noqa: F401
 from app.delivery.models import (Courier, DeliveryPickup, DeliveryRequest,  # noqa: F401
                                  DeliveryWindow, DeliveryZone, Round, Stop, WindowDrops)
+from app.delivery.models import DeliveryEvent, DeliverySettings  # noqa: F401

@@ -790,6 +790,83 @@ PATHS["/merchant/products/{id}/photo"] = {
         tag=MERCHANT, secured=True, params=[ID_PARAM], errors=(404,)),
 }
 
+
+# --- The courier's round (app/api/courier.py, app/delivery/courier.py) ------------------
+from app.delivery import courier as _courier  # noqa: E402
+
+COURIER = "courier"
+ROUND_TOKEN_PARAM = _param("token", "path", {"type": "string", "maxLength": 64},
+                           "The round's secret token (the link /tournee/{token}); any "
+                           "other value is 404.")
+STOP_PARAM = _param("id", "path", {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                    "A stop of this round; another round's, or outside 1..2147483647: 404.")
+SCHEMAS.update({
+    "CourierStop": _obj({
+        "id": INT, "position": {"type": "integer", "minimum": 1},
+        "kind": {"type": "string", "enum": ["pickup", "delivery"]},
+        "expected_at": INSTANT, "done": {"type": "boolean"},
+        "name": {**TEXT, "description": "The shop's name at a pickup, the shopper's at a "
+                                        "door."},
+        "address": TEXT,
+        "phone": {**NULLABLE_TEXT, "description": "The shop's at a pickup, the shopper's at "
+                                                  "a door (E.164)."},
+        "lat": {"type": "number", "nullable": True, "description": "A door's; null at a "
+                                                                  "shop."},
+        "lon": {"type": "number", "nullable": True},
+        "ready": {"type": "boolean", "description": "A pickup: the shop's order is ready "
+                                                    "(or cancelled: nothing to collect)."},
+        "outcome": {"type": "string", "enum": ["delivered", "failed", None],
+                    "nullable": True, "description": "A door done: how it ended."},
+        "parcels": {"type": "integer", "minimum": 1}},
+        ["id", "position", "kind", "expected_at", "done", "name", "address", "phone", "lat",
+         "lon", "ready", "outcome", "parcels"]),
+    "CourierRound": _obj({
+        "id": INT, "status": {"type": "string", "enum": ["planned", "started", "done"]},
+        "day": {"type": "string", "format": "date"},
+        "window": _obj({"start": INSTANT, "end": INSTANT}, ["start", "end"]),
+        "courier": TEXT,
+        "stops": {"type": "array", "items": _ref("CourierStop")}},
+        ["id", "status", "day", "window", "courier", "stops"]),
+})
+_STOP_ANSWER = {"200": _json(_ref("CourierStop"), "The stop as it now is (the same answer "
+                                                   "when sent again: nothing is done twice).")}
+PATHS.update({
+    "/courier/rounds/{token}": {"get": _op(
+        "A courier's round: its stops in order, with the time expected, the address, the "
+        "phone to call", {"200": _json(_ref("CourierRound"))}, tag=COURIER, errors=(404,),
+        params=[ROUND_TOKEN_PARAM])},
+    "/courier/rounds/{token}/stops/{id}/pickup": {"post": _op(
+        "Collected at the shop: 409 not_ready while the shop's order is not ready",
+        _STOP_ANSWER, tag=COURIER, errors=(404, 409), params=[ROUND_TOKEN_PARAM, STOP_PARAM])},
+    "/courier/rounds/{token}/stops/{id}/deliver": {"post": _op(
+        "Handed over at the door, with the shopper's pickup code (any order's of the basket) "
+        "or, when they are out, a photo (multipart/form-data, field `photo`, kept private). "
+        "Every order of the basket is then collected and charged as at the shop, the "
+        "delivery fee with it. A wrong code is 422 wrong_pickup_code; after "
+        f"{_courier.MAX_CODE_ATTEMPTS} wrong codes, 409 too_many_attempts (a photo still "
+        "hands it over); 409 pickups_pending or not_ready before every shop's order is "
+        "collected", _STOP_ANSWER, tag=COURIER, errors=(400, 404, 409, 422),
+        params=[ROUND_TOKEN_PARAM, STOP_PARAM],
+        body={"required": True, "content": {
+            "application/json": {"schema": _obj({"code": {
+                "type": "string", "pattern": r"^\s*[0-9]{1,8}\s*$",
+                "description": "The shopper's 4-digit pickup code."}}, ["code"])},
+            "multipart/form-data": {"schema": _obj({
+                "code": TEXT, "photo": {"type": "string", "format": "binary"}})}}},
+        error_descriptions={"s422": "`code` missing or not digits, wrong (wrong_pickup_code), "
+                                    "or a photo refused (too_large, not_an_image, "
+                                    "too_many_pixels)."})},
+    "/courier/rounds/{token}/stops/{id}/fail": {"post": _op(
+        "Not handed over: the delivery failed, its fee is never charged, and the shopper "
+        "is told what comes next (collect in the shop, or choose another window, as the "
+        "town has set)", _STOP_ANSWER, tag=COURIER, errors=(400, 404, 409, 422),
+        params=[ROUND_TOKEN_PARAM, STOP_PARAM],
+        body=_body(_obj({"reason": {"type": "string", "enum": list(_courier.FAIL_REASONS)},
+                         "note": {**_text(0, _courier.MAX_NOTE), "nullable": True,
+                                  "description": "Required (not blank) with reason "
+                                                 "`other`."}}, ["reason"])))},
+})
+
 DOCUMENT = {
     "openapi": "3.0.3",
     "info": {"title": "Comptoir API", "version": "1",
@@ -809,6 +886,8 @@ DOCUMENT = {
              {"name": WEBHOOKS, "description": "Called by the payment and SMS providers."},
              {"name": MANAGER, "description": "Authorization: Bearer TOKEN of the town "
                                               "manager's account; the whole town."},
+             {"name": COURIER, "description": "The round's secret token in the path (the "
+                                              "link sent to the courier); no account."},
              {"name": META}],
     "paths": PATHS,
     "components": {"schemas": SCHEMAS, "securitySchemes": {

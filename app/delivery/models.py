@@ -85,6 +85,8 @@ REQUEST_PLANNED = "planned"      # in a round
 REQUEST_DELIVERED = "delivered"  # handed over at the door
 REQUEST_FAILED = "failed"        # the courier could not hand it over
 REQUEST_CANCELLED = "cancelled"  # its drop given back
+# Still on its way to the door (or there): its orders are not collected in the shops.
+DELIVERING_STATES = ("held", "planned", "delivered")
 REQUEST_STATES = (REQUEST_HELD, REQUEST_PLANNED, REQUEST_DELIVERED, REQUEST_FAILED,
                   REQUEST_CANCELLED)
 
@@ -142,6 +144,7 @@ class Courier(db.Model):
 
 ROUND_PLANNED = "planned"  # may still be replanned as a whole
 ROUND_STARTED = "started"  # a stop is done: its order is kept on replanning
+ROUND_DONE = "done"        # every stop done
 
 
 class Round(db.Model):
@@ -158,6 +161,10 @@ class Round(db.Model):
     status: so.Mapped[str] = so.mapped_column(sa.String(10), default=ROUND_PLANNED)
     distance_m: so.Mapped[int] = so.mapped_column(default=0)
     planned_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    # The courier's secret link (/tournee/<token>, and the API's bearer): no account to
+    # remember on a phone. A courier's round replanned keeps its token, so a link sent
+    # before the replanning still opens it.
+    token: so.Mapped[str] = so.mapped_column(sa.String(43), unique=True)
 
     courier: so.Mapped[Courier] = so.relationship()
     stops: so.Mapped[list["Stop"]] = so.relationship(
@@ -186,3 +193,39 @@ class Stop(db.Model):
     expected_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
     status: so.Mapped[str] = so.mapped_column(sa.String(10), default=STOP_TODO)
     done_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+
+
+class DeliveryEvent(db.Model):
+    """What happened to a delivery, a round or a stop: each status change (from
+    app/delivery/transitions.py) and each courier's action refused or done (a wrong code,
+    a proof photo), with who did it. Round and stop ids are kept as plain numbers: a round
+    replanned away is deleted, its history is not."""
+
+    __tablename__ = "delivery_events"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    request_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("delivery_requests.id"), index=True)
+    round_id: so.Mapped[int | None] = so.mapped_column(index=True)
+    stop_id: so.Mapped[int | None]
+    code: so.Mapped[str] = so.mapped_column(sa.String(40))  # "request:planned", "wrong_code"
+    params: so.Mapped[dict | None] = so.mapped_column(sa.JSON)
+    actor: so.Mapped[str] = so.mapped_column(sa.String(80))  # "courier:<round id>", "system"
+    at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+
+
+FAILED_COLLECT = "collect"        # the orders stay ready: the shopper collects them in the shop
+FAILED_RESCHEDULE = "reschedule"  # the shopper chooses another window, no second fee
+FAILED_RULES = (FAILED_COLLECT, FAILED_RESCHEDULE)
+
+
+class DeliverySettings(db.Model):
+    """The town's delivery settings: one row (id 1), written by the manager."""
+
+    __tablename__ = "delivery_settings"
+    __table_args__ = (sa.CheckConstraint("id = 1", name="single"),
+                      sa.CheckConstraint("failed_rule IN ('collect', 'reschedule')",
+                                         name="failed_rule"))
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    failed_rule: so.Mapped[str] = so.mapped_column(sa.String(12), default=FAILED_COLLECT)

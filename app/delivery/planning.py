@@ -8,6 +8,7 @@ carries more bags than it holds. Replanning keeps what was done: a round already
 (a stop done) is left as it is, its requests with it; only the other requests are planned
 again, on the couriers whose round has not started."""
 import logging
+import secrets
 import time as timer
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -19,11 +20,13 @@ from flask_babel import gettext as _
 
 from app.database import for_update, unit_of_work
 from app.delivery.geocoding import GeocoderUnavailable
+from app.delivery.messages import tell_planned
 from app.delivery.models import (REQUEST_HELD, REQUEST_PLANNED, ROUND_PLANNED, ROUND_STARTED,
                                  STOP_DELIVERY, STOP_DONE, STOP_PICKUP, Courier,
                                  DeliveryPickup, DeliveryRequest, DeliveryWindow, Round, Stop)
 from app.delivery.services import (depot, haversine_m, ready_at, town_moment,
                                     window_bounds)
+from app.delivery.transitions import SYSTEM, move_request, move_round, move_stop
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.phone import normalize_phone
@@ -325,9 +328,12 @@ def plan_rounds(day: date, window_id: int, couriers: list[Courier], now: datetim
 
 def _write_plan(day, window_id, seen: _Situation, plan: Plan, origin: datetime,
                 now: datetime) -> PlanResult:
-    """Inside the planner's unit: the rounds not kept give way to the plan's."""
+    """Inside the planner's unit: the rounds not kept give way to the plan's. A courier's
+    new round keeps the token of the one it replaces: the link they were sent still works."""
+    tokens = {}
     for old in db.session.scalars(sa.select(Round).where(
             Round.day == day, Round.window_id == window_id, Round.id.not_in(seen.kept))):
+        tokens[old.courier_id] = old.token
         db.session.delete(old)
     db.session.flush()
     new_rounds = []
@@ -336,30 +342,46 @@ def _write_plan(day, window_id, seen: _Situation, plan: Plan, origin: datetime,
             continue
         round_ = Round(day=day, window_id=window_id, courier_id=courier_id,
                        status=ROUND_PLANNED, planned_at=now,
+                       token=tokens.get(courier_id) or new_round_token(),
                        distance_m=round(plan.distances_m.get(courier_id, 0)))
         round_.stops = [Stop(position=i + 1, kind=s.kind, request_id=s.request, shop_id=s.shop,
                              expected_at=origin + timedelta(seconds=s.arrival))
                         for i, s in enumerate(steps)]
         db.session.add(round_)
         new_rounds.append(round_)
+    db.session.flush()
     dropped = set(plan.unassigned)
+    doors = {s.request_id: s for r in new_rounds for s in r.stops if s.kind == STOP_DELIVERY}
     for request in db.session.scalars(sa.select(DeliveryRequest)
                                       .where(DeliveryRequest.id.in_(seen.requests))):
-        request.status = REQUEST_HELD if request.id in dropped else REQUEST_PLANNED
+        wanted = REQUEST_HELD if request.id in dropped else REQUEST_PLANNED
+        door = doors.get(request.id)
+        if request.status != wanted:
+            move_request(request, wanted, actor=SYSTEM, now=now,
+                         round_id=door.round_id if door else None,
+                         stop_id=door.id if door else None)
+        if door is not None:
+            tell_planned(request, door.expected_at, now)
     kept = list(db.session.scalars(sa.select(Round).where(Round.id.in_(seen.kept))))
     return PlanResult(sorted(kept + new_rounds, key=lambda r: r.courier_id), sorted(dropped),
                       plan.seconds)
 
 
+def new_round_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
 def mark_stop_done(stop_id: int, now: datetime) -> Stop:
-    """A stop done: its round has started, and replanning keeps it as it is. (The courier's
-    page, with its pickup and delivery codes, comes with the next phase.)"""
+    """A stop done, by the planner's side (the courier's page goes through
+    app/delivery/courier.py): its round has started, and replanning keeps it as it is."""
     with unit_of_work():
         stop = db.session.get(Stop, stop_id)
         if stop is None:
             raise NotFound(_("Arrêt inconnu."), field="stop")
-        stop.status, stop.done_at = STOP_DONE, now
-        db.session.get(Round, stop.round_id).status = ROUND_STARTED
+        move_stop(stop, STOP_DONE, actor=SYSTEM, now=now)
+        round_ = db.session.get(Round, stop.round_id)
+        if round_.status == ROUND_PLANNED:
+            move_round(round_, ROUND_STARTED, actor=SYSTEM, now=now)
     return stop
 
 
@@ -391,6 +413,8 @@ class RoundView:
     status: str
     distance_m: int
     stops: list[StopView]
+    token: str = ""
+    courier_phone: str = ""
 
 
 def rounds_of(day: date) -> list[RoundView]:
@@ -407,5 +431,6 @@ def rounds_of(day: date) -> list[RoundView]:
     return [RoundView(r.id, windows[r.window_id], r.courier.name, r.status, r.distance_m,
                       [StopView(s.position, s.kind, s.expected_at, s.status == STOP_DONE,
                                 shop_names.get(s.shop_id, "") if s.kind == STOP_PICKUP
-                                else labels[s.request_id], s.request_id) for s in r.stops])
+                                else labels[s.request_id], s.request_id) for s in r.stops],
+                      r.token, r.courier.phone)
             for r in rounds]

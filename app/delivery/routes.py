@@ -5,6 +5,9 @@ from flask_babel import gettext as _
 
 from app import clock
 
+from app.delivery.failures import failed_rule, set_failed_rule
+from app.delivery.messages import courier_link
+from app.delivery.rounds_admin import send_round_link
 from app.delivery.forms import CourierForm, WindowForm, ZoneForm, weekday_choices
 from app.delivery.planning import active_couriers, create_courier, plan_day, rounds_of
 from app.delivery.services import (all_windows, all_zones, create_window, create_zone,
@@ -32,6 +35,7 @@ def _render(status=200, *, day=None, plan_errors=(), **given):
     return render_template("manager/delivery.html", zones=all_zones(), windows=all_windows(),
                            couriers=active_couriers(), days=days, day=day,
                            rounds=rounds_of(day), plan_errors=list(plan_errors),
+                           failed_rule=failed_rule(), courier_link=courier_link,
                            **_forms(**given)), status
 
 
@@ -141,3 +145,29 @@ def add_courier():
             flash(_("Livreur ajouté."), "success")
             return redirect(url_for("manager.delivery"))
     return _render(422, courier_form=form)
+
+
+@bp.post("/livraison/tournees/<int:round_id>/envoyer")
+def send_round(round_id):
+    """The round's secret link to the courier's phone, through the SMS outbox."""
+    try:
+        sent = send_round_link(round_id, clock())
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("Lien envoyé au livreur par SMS.") if sent else
+              _("Lien déjà envoyé à ce livreur."), "success")
+    return redirect(url_for("manager.delivery", date=request.form.get("date") or None))
+
+
+@bp.post("/livraison/echec")
+def set_failure_rule():
+    """What follows a failed delivery: collect in the shop, or choose another window."""
+    try:
+        set_failed_rule(request.form.get("failed_rule") or "")
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("Règle enregistrée."), "success")
+    return redirect(url_for("manager.delivery"))
+

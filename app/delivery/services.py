@@ -9,11 +9,12 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from app.database import DROPS, capped_counter, current_unit, unit_of_work
+from app.database import DROPS, capped_counter, current_unit, unit_of_work, utcnow
 from app.delivery.errors import DeliveryUnavailable
 from app.delivery.geocoding import Address, Geocoder, GeocoderUnavailable
 from app.delivery.models import (REQUEST_CANCELLED, REQUEST_HELD, DeliveryPickup,
                                  DeliveryRequest, DeliveryWindow, DeliveryZone, WindowDrops)
+from app.delivery.transitions import move_request
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.money import euros
@@ -379,7 +380,8 @@ def hold_delivery(address: Address, shops: list[Shop], basket_cents: int, window
     return request
 
 
-def cancel_request(request_id: int) -> None:
+def cancel_request(request_id: int, *, actor: str = "system",
+                   now: datetime | None = None) -> None:
     """The request ends undelivered: its drop goes back, queued in the lock order."""
     with unit_of_work():
         request = db.session.get(DeliveryRequest, request_id)
@@ -388,7 +390,7 @@ def cancel_request(request_id: int) -> None:
         if request.status != REQUEST_HELD:
             raise Conflict(_("Cette livraison est déjà planifiée."), field="request",
                            code="already_planned")
-        request.status = REQUEST_CANCELLED
+        move_request(request, REQUEST_CANCELLED, actor=actor, now=now or utcnow())
         window_id, day = request.window_id, request.day
         current_unit().later((DROPS, window_id, day, request_id),
                              lambda: release_drop(window_id, day))

@@ -10,6 +10,7 @@ import logging
 import sqlalchemy as sa
 
 from app.database import for_update, retry_on_deadlock, unit_of_work
+from app.delivery.models import DELIVERING_STATES, DeliveryRequest
 from app.extensions import db
 from app.figures.services import refresh_daily_figures
 from app.notify import texts
@@ -117,11 +118,17 @@ def send_due_reminders(now: datetime) -> int:
                .scalar_subquery())
     # A shopper who answered STOP gets no reminder (app/notify/optout.py).
     opted_out = sa.select(SmsOptOut.id).where(SmsOptOut.phone == Customer.phone)
+    # A basket brought home is not collected: no "à retirer" for it (a failed delivery's
+    # orders wait in the shop, and are reminded as any).
+    delivered = sa.select(DeliveryRequest.id).where(
+        DeliveryRequest.checkout_id == Order.checkout_id,
+        DeliveryRequest.status.in_(DELIVERING_STATES))
     rows = db.session.execute(
         sa.select(Order, withdrawn, told_at).join(Shop)
         .join(Customer, Customer.id == Order.customer_id)
         .where(Order.status.in_(OPEN_STATES), Order.slot_start > now,
-               Order.slot_start <= horizon, ~reminded, ~sa.exists(opted_out))
+               Order.slot_start <= horizon, ~reminded, ~sa.exists(opted_out),
+               ~sa.exists(delivered))
         .order_by(Order.slot_start).limit(BATCH)).all()
     queued = 0
     with unit_of_work():

@@ -65,6 +65,23 @@ FRENCH = Catalogue(
                    "Rien ne vous a été débité.",
         "refunded": "{shop} : remboursement de {amount} sur la commande {id} ({reason}). "
                     "Sous 5 à 10 jours sur votre carte.",
+        # Home delivery (app/delivery/messages.py): about a basket, not one shop's order.
+        "delivery_planned": "Votre livraison arrive {day} entre {start} et {end}. "
+                            "Suivi : {url}",
+        "delivery_en_route": "Votre livreur est en route, arrivée vers {time}. Ayez votre "
+                             "code de retrait : {url}",
+        "delivered": "Votre commande est livrée. Merci et à bientôt ! {url}",
+        "delivery_failed_collect": "Livraison impossible ({reason}). Vos achats vous "
+                                   "attendent en boutique, sans frais. {url}",
+        "delivery_failed_reschedule": "Livraison impossible ({reason}). Choisissez un autre "
+                                      "créneau, sans frais : {url}",
+        "courier_link": "Votre tournée du {day} {start}-{end} : {url}",
+        "fail_absent": "absent",
+        "fail_refused": "refusée",
+        "fail_address": "adresse introuvable",
+        "fail_access": "accès impossible",
+        "fail_damaged": "colis endommagé",
+        "fail_other": "imprévu",
     },
     reasons={
         "unavailable": "articles indisponibles",
@@ -93,6 +110,22 @@ ENGLISH = Catalogue(
                    "You have not been charged.",
         "refunded": "{shop}: refund of {amount} on order {id} ({reason}). Back on your card "
                     "within 5 to 10 days.",
+        "delivery_planned": "Your delivery arrives {day} between {start} and {end}. "
+                            "Track: {url}",
+        "delivery_en_route": "Your courier is on the way, arriving about {time}. Have your "
+                             "pickup code ready: {url}",
+        "delivered": "Your order has been delivered. Thank you! {url}",
+        "delivery_failed_collect": "Delivery failed ({reason}). Your items await you in the "
+                                   "shop, no fee. {url}",
+        "delivery_failed_reschedule": "Delivery failed ({reason}). Choose another time, no "
+                                      "extra fee: {url}",
+        "courier_link": "Your round on {day} {start}-{end}: {url}",
+        "fail_absent": "not at home",
+        "fail_refused": "refused",
+        "fail_address": "address not found",
+        "fail_access": "no access",
+        "fail_damaged": "parcel damaged",
+        "fail_other": "unforeseen problem",
     },
     reasons={
         "unavailable": "items unavailable",
@@ -195,3 +228,20 @@ def no_show(order: Order) -> str:
 def refunded(order: Order, amount_cents: int, reason: str) -> str:
     return _say(order, "refunded", shop=_shop(order),
                 amount=_catalogue(order).money(amount_cents), reason=fold_to_gsm7(reason[:60]))
+
+
+# ---- Home delivery: about a checkout's basket, told to its customer ----------------------
+
+def catalogue_for(language: str | None) -> Catalogue:
+    return CATALOGUES.get(language or "fr", FRENCH)
+
+
+def delivery_text(language: str | None, key: str, **values) -> str:
+    """A delivery text in `language`; `day` and times are given already in words."""
+    return catalogue_for(language).texts[key].format(**values)
+
+
+def short_day(language: str | None, at) -> str:
+    """'mar. 24/11' (town time), or 'Tue 24/11'."""
+    here = local(at)
+    return f"{catalogue_for(language).days[here.weekday()]} {here:%d/%m}"

@@ -67,3 +67,16 @@ def next_promo_moment(at: datetime) -> datetime:
     while day.weekday() == SUNDAY or is_public_holiday(day):
         day += timedelta(days=1)
     return _at(day, PROMO_WINDOW[0])
+
+
+def daytime_send_at(now: datetime) -> datetime:
+    """When a message that does not answer what the shopper just did (a delivery's time,
+    told when the rounds are planned) may go: now within 08:00-20:00 (town time), else at
+    the next 08:00."""
+    here = local(now)
+    opens, closes = REMINDER_WINDOW
+    moment = here.timetz().replace(tzinfo=None)
+    if opens <= moment <= closes:
+        return now
+    day = here.date() + (timedelta(days=1) if moment > closes else timedelta())
+    return _at(day, opens)

@@ -35,6 +35,7 @@ AUTHORIZATION_LAPSING = "authorization_lapsing"    # {}
 REFUNDED = "refunded"                              # {amount_cents: n}; note: the reason typed
 SMS_TO_SHOPPER = "sms_to_shopper"                  # {}; note: the shop's words
 SMS_FROM_SHOPPER = "sms_from_shopper"              # {}; note: the shopper's reply
+DELIVERED = "delivered"                            # {}: handed over at the door by a courier
 
 # The one table of what each code says. None: the event says nothing beyond its type and
 # the note a person typed. Placeholders are the params; `*_cents` ones are written as money
@@ -56,6 +57,7 @@ TEXTS: dict[str, str | None] = {
     REFUNDED: N_("%(amount)s remboursés"),
     SMS_TO_SHOPPER: None,
     SMS_FROM_SHOPPER: None,
+    DELIVERED: N_("livrée à domicile"),
 }
 INSTANTS = frozenset({"from", "to", "at", "until"})
 # What the code says, then the words a person typed.

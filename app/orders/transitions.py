@@ -21,6 +21,7 @@ from app.orders.models import (CANCELLED, COLLECTED, CONFIRMED, EXPIRED, NO_SHOW
                                PENDING_PAYMENT, PLACED, READY, Order, OrderEvent)
 
 SHOPPER, SYSTEM = "shopper", "system"  # actors; a shop is "shop:<id>", the town "manager:<id>"
+COURIER = "courier"  # "courier:<round id>": hands a delivered basket's orders over at the door
 
 # from -> {to: who may make that move}. The one copy of these rules: services refuse
 # with `can`, pages show a button with it.
@@ -30,7 +31,8 @@ ALLOWED = {
     PLACED: {CONFIRMED: {"shop"}, CANCELLED: {SHOPPER, "shop", "manager", SYSTEM}},
     CONFIRMED: {READY: {"shop"}, COLLECTED: {"shop"}, CANCELLED: {"shop", "manager", SYSTEM},
                 NO_SHOW: {SYSTEM}},
-    READY: {COLLECTED: {"shop"}, CANCELLED: {"shop", "manager", SYSTEM}, NO_SHOW: {SYSTEM}},
+    READY: {COLLECTED: {"shop", COURIER}, CANCELLED: {"shop", "manager", SYSTEM},
+            NO_SHOW: {SYSTEM}},
 }
 
 # French, as services write them into messages; pages translate them where shown.
@@ -44,7 +46,7 @@ STATE_LABELS = {
 def actor_kind(actor: str) -> str:
     """"shop:12" -> "shop"; a manager's actor is "manager:<email>" or the e-mail alone."""
     kind = actor.split(":", 1)[0]
-    return kind if kind in (SHOPPER, SYSTEM, "shop") else "manager"
+    return kind if kind in (SHOPPER, SYSTEM, "shop", COURIER) else "manager"
 
 
 def can(order: Order, to: str, actor: str) -> bool:

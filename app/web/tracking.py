@@ -8,6 +8,7 @@ from flask import (Response, abort, current_app, flash, jsonify, redirect, rende
 from flask_babel import gettext as _
 
 from app import clock, payments_provider
+from app.delivery.failures import delivery_status
 from app.errors import DomainError, NotFound
 from app.i18n import N_
 from app.notify.conversation import FROM_SHOPPER, SENT_TO_SHOPPER
@@ -50,6 +51,7 @@ def tracking(token):
                            map_url=pickup_pass.map_url(order.shop.address or order.shop.name),
                            poll_seconds=current_app.config["TRACKING_POLL_SECONDS"],
                            version=state_version(order),
+                           delivery=delivery_status(order, clock()),
                            photos=product_photos(line.product_id for line in order.lines))
 
 

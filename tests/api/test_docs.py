@@ -30,6 +30,9 @@ EXTENSIONS |= {"/merchant/orders/state"}  # issue 13: the live queue's poll
 EXTENSIONS |= {"/manager/shops", "/manager/shops/{slug}/invitation",  # issue 13: onboarding
                "/manager/shops/{slug}/publish", "/manager/shops/{slug}/unpublish"}
 EXTENSIONS |= {"/merchant/products/{id}/photo"}  # issue 13: photos
+EXTENSIONS |= {"/courier/rounds/{token}", "/courier/rounds/{token}/stops/{id}/pickup",  # 14
+               "/courier/rounds/{token}/stops/{id}/deliver",
+               "/courier/rounds/{token}/stops/{id}/fail"}
 
 
 def _shape(path: str) -> str:

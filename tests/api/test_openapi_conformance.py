@@ -23,6 +23,7 @@ from twilio.request_validator import RequestValidator
 from app.api.docs import document
 from app.shops.services import plan_closure
 from tests.api.conftest import bearer
+from tests.conftest import Clock
 from tests.factories import make_manager
 from tests.factories import (PASSWORD, checkout_payload, first_slot, make_merchant,
                              make_product, make_shop, place_order)
@@ -46,6 +47,8 @@ SEMANTIC = {
     "POST /merchant/products": {"ean"},  # check digit
     "POST /manager/shops/{slug}/invitation": {"email"},  # an address no account has
     "GET /manager/figures": {"from", "to"},  # to not before from, at most MAX_DAYS apart
+    "POST /courier/rounds/{token}/stops/{id}/deliver": {"code"},  # the shopper's code
+    "POST /courier/rounds/{token}/stops/{id}/fail": {"note"},  # required with reason other
 }
 # A refusal may name the part of the field at fault: a voucher's code. Twilio's status
 # callback names MessageSid for either of its two fields (tests/notify relies on it).
@@ -97,6 +100,28 @@ class Town:
     @cached_property
     def placed(self):
         return place_order({self.shop: [(self.bread, 2)]}, self.now, self.payments).orders[0]
+
+    @cached_property
+    def round_basket(self):
+        from tests.delivery.courier_helpers import delivered_basket, ready_all
+        basket = delivered_basket(Clock(self.now), self.payments, shops=[self.shop])
+        ready_all(basket, Clock(self.now), self.payments)
+        return basket
+
+    @cached_property
+    def round(self):
+        """A planned round: the bakery's basket, ready, with its pickup and its door."""
+        from tests.delivery.courier_helpers import plan
+        return plan(self.round_basket, Clock(self.now))
+
+    @property
+    def round_code(self) -> str:
+        """The basket's pickup code, which the shopper gives at the door."""
+        return self.round_basket.checkout.orders[0].pickup_code
+
+    def on_stop(self, kind: str, **request) -> Request:
+        stop = next(s for s in self.round.stops if s.kind == kind)
+        return Request(path={"token": self.round.token, "id": stop.id}, **request)
 
     @cached_property
     def held(self):
@@ -208,6 +233,12 @@ BASE_REQUESTS = {  # one valid request per operation
         path={"id": t.bread.id}, headers=t.auth, files={"photo": (png(64, 48), "pain.png")}),
     "DELETE /merchant/products/{id}/photo": lambda t: Request(
         path={"id": t.bread.id}, headers=t.auth),
+    "GET /courier/rounds/{token}": lambda t: Request(path={"token": t.round.token}),
+    "POST /courier/rounds/{token}/stops/{id}/pickup": lambda t: t.on_stop("pickup"),
+    "POST /courier/rounds/{token}/stops/{id}/deliver": lambda t: t.on_stop(
+        "delivery", body={"code": t.round_code}),
+    "POST /courier/rounds/{token}/stops/{id}/fail": lambda t: t.on_stop(
+        "delivery", body={"reason": "other", "note": "Portail fermé"}),
 }
 
 

@@ -50,6 +50,7 @@ CASES = [
      "Votre tarte est prête"),
     ("sms_from_shopper", None, "Merci, je passe à 18h", "Merci, je passe à 18h",
      "Merci, je passe à 18h"),
+    ("delivered", None, None, "livrée à domicile", "delivered to the door"),
 ]
 
 
