@@ -70,7 +70,7 @@ FRENCH = Catalogue(
                             "Suivi : {url}",
         "delivery_en_route": "Votre livreur est en route, arrivée vers {time}. Ayez votre "
                              "code de retrait : {url}",
-        "delivered": "Votre commande est livrée. Merci et à bientôt ! {url}",
+        "delivered": "Votre commande a été livrée. Merci ! {url}",
         "delivery_failed_collect": "Livraison impossible ({reason}). Vos achats vous "
                                    "attendent en boutique, sans frais. {url}",
         "delivery_failed_reschedule": "Livraison impossible ({reason}). Choisissez un autre "
