@@ -317,6 +317,11 @@ def plan_rounds(day: date, window_id: int, couriers: list[Courier], now: datetim
             # turns on the window's row; a plan made from what has changed since is redone.
             db.session.execute(for_update(sa.select(DeliveryWindow.id)
                                           .where(DeliveryWindow.id == window_id)))
+            # Then its rounds (window, then rounds: the lock order of every planner): a
+            # courier's first action, committing meanwhile, makes its round one to keep
+            # before this plan can delete it.
+            db.session.execute(for_update(sa.select(Round.id).where(
+                Round.day == day, Round.window_id == window_id)))
             window = db.session.get(DeliveryWindow, window_id)
             if _situation(day, window, courier_ids, now, shop_points).signature \
                     != seen.signature:
