@@ -1,8 +1,12 @@
 """The courier's round by its secret link: collect at the shops once the orders are ready,
 hand over at the door with the shopper's code (or a photo), or say why it failed; every
 action once, however often it is sent; the basket charged only when delivered."""
+import io
+
+import pytest
 import sqlalchemy as sa
 
+from app.delivery import courier
 from app.delivery.models import DeliveryEvent, DeliveryRequest, Round, Stop
 from app.extensions import db
 from app.notify.models import SmsMessage
@@ -133,7 +137,6 @@ def test_a_photo_hands_over_when_the_shopper_is_out_and_stays_private(app, clock
     ready_all(basket, clock, payments)
     [pickup], [door] = stops_of(round_, "pickup"), stops_of(round_, "delivery")
     post(client, round_, pickup, "recupere")
-    import io
 
     done = post(client, round_, door, "livre",
                 {"photo": (io.BytesIO(jpeg(gps=True)), "porte.jpg")},
@@ -162,3 +165,24 @@ def test_a_delivery_is_refused_while_an_order_is_not_ready(app, clock, payments,
     assert refused.status_code == 409
     assert "n'est pas prête : elle ne peut pas être livrée" in text(refused)
     assert fresh(Order, basket.orders[0].id).status == "placed"
+
+
+@pytest.mark.real_commits
+def test_four_taps_at_once_deliver_once_and_capture_once(app, clock, payments):
+    from tests.delivery.helpers import race
+    basket = delivered_basket(clock, payments)
+    round_ = plan(basket, clock)
+    ready_all(basket, clock, payments)
+    [pickup_stop], [door] = stops_of(round_, "pickup"), stops_of(round_, "delivery")
+    courier.pickup(round_.token, pickup_stop.id, clock.now)
+    token, door_id, code = round_.token, door.id, basket.orders[0].pickup_code
+    db.session.commit()
+
+    outcomes = race(app, [lambda: courier.deliver(token, door_id, clock.now, code=code,
+                                                  payments=payments)] * 4)
+
+    assert outcomes == ["ok"] * 4
+    assert len(captures(payments)) == 1
+    assert db.session.scalar(sa.select(sa.func.count(DeliveryEvent.id)).where(
+        DeliveryEvent.code == "request:delivered")) == 1
+    assert sms_kinds().count("delivered") == 1
