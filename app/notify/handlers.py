@@ -1,5 +1,9 @@
 """The shopper's SMS about a change of their order, written to the outbox in the same
 unit of work; and a reminder queued for an order that has ended is withdrawn."""
+import sqlalchemy as sa
+
+from app.delivery.models import DELIVERING_STATES, DeliveryRequest
+from app.extensions import db
 from app.notify import texts
 from app.notify.models import SmsMessage
 from app.notify.services import queue_sms, withdraw_queued
@@ -30,9 +34,18 @@ def _message(order, before: str, to: str) -> tuple[str, str] | None:
         return (texts.short(order, missing), "short") if missing else \
             (texts.confirmed(order), "confirmed")
     if to == READY:
+        if brought_home(order):  # "à retirer" would mislead: the delivery SMS say when
+            return None
         return texts.ready(order), "ready"
     if to == CANCELLED and before != PENDING_PAYMENT:
         return texts.cancelled(order), "cancelled"
     if to == NO_SHOW:
         return texts.no_show(order), "no_show"
     return None
+
+
+def brought_home(order) -> bool:
+    """The order's basket is on its way home (a delivery held, planned or delivered)."""
+    return db.session.scalar(sa.select(sa.exists().where(
+        DeliveryRequest.checkout_id == order.checkout_id,
+        DeliveryRequest.status.in_(DELIVERING_STATES))))

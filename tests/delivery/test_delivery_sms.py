@@ -149,3 +149,13 @@ def test_no_pickup_reminder_goes_for_a_basket_brought_home(app, clock, payments)
     reminded = db.session.scalars(sa.select(SmsMessage.order_id)
                                   .where(SmsMessage.kind == "reminder")).all()
     assert reminded == [in_shop.id]
+
+
+def test_a_basket_brought_home_is_not_told_to_be_collected_when_ready(app, clock, payments):
+    basket = delivered_basket(clock, payments)
+
+    ready_all(basket, clock, payments)
+
+    kinds = db.session.scalars(sa.select(SmsMessage.kind).where(
+        SmsMessage.order_id == basket.orders[0].id)).all()
+    assert "ready" not in kinds and "confirmed" in kinds
