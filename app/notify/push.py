@@ -21,7 +21,7 @@ from app.orders.models import Order
 # The messages about an order the shopper follows; the shop's own messages stay SMS (the
 # shopper answers them by SMS), and so do the association's promotions.
 PUSH_KINDS = frozenset({"confirmed", "short", "ready", "cancelled", "no_show", "reminder",
-                        "moved"})
+                        "moved", "refund"})
 
 
 @dataclass(frozen=True)
