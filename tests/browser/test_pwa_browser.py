@@ -112,3 +112,20 @@ def test_the_basket_is_never_kept_by_the_worker(app, live_server, chromium):
                               "(all) => all.flat().map((r) => new URL(r.url).pathname))")
         assert "/panier" not in kept
         assert all(path == "/hors-ligne" or path.startswith("/static/") for path in kept)
+
+
+def test_the_tracking_page_offers_push_where_the_browser_can(app, live_server, chromium,
+                                                             clock, payments):
+    from tests.notify.test_web_push import PRIVATE_KEY
+    from tests.web.merchant_helpers import order_at
+    app.config.update(VAPID_PRIVATE_KEY=PRIVATE_KEY, VAPID_SUBJECT="mailto:tech@comptoir.test")
+    shop, products = a_long_shop()
+    order = order_at(shop, [(products[5], 1)], clock.now, payments)
+    token = order.tracking_token
+    db.session.commit()
+    with phone_page(chromium) as phone:
+        phone.goto(f"{live_server}/suivi/{token}")
+        optin = phone.get_by_test_id("push-optin")
+        expect(optin).to_be_visible()  # chromium has service workers and PushManager
+        assert axe_violations(phone) == []
+        screenshot(phone, "tracking-push-optin")
