@@ -56,6 +56,13 @@ class Config:
     TWILIO_API_BASE = os.environ.get("TWILIO_API_BASE")
     # The SDK gives up after this; the outbox retries later, looking the message up first.
     TWILIO_TIMEOUT_SECONDS = float(os.environ.get("TWILIO_TIMEOUT_SECONDS", "10"))
+    # Web Push (app/notify/web_push.py): the free channel beside the SMS. Without a VAPID
+    # private key every message goes by SMS; bin/demo makes and keeps one in instance/.
+    VAPID_PRIVATE_KEY = os.environ.get("COMPTOIR_VAPID_PRIVATE_KEY") or None
+    VAPID_SUBJECT = os.environ.get("COMPTOIR_VAPID_SUBJECT") or None
+    # The push services a browser's subscription may name (comma-separated hosts).
+    PUSH_SERVICES = os.environ.get("COMPTOIR_PUSH_SERVICES") or None
+    PUSH_TIMEOUT_SECONDS = float(os.environ.get("COMPTOIR_PUSH_TIMEOUT_SECONDS", "10"))
     # What one SMS segment costs the association, in euro cents (the manager's figures
     # multiply the segments sent by it; Twilio's French rate is about 7 cents).
     SMS_SEGMENT_PRICE_CENTS = int(os.environ.get("COMPTOIR_SMS_SEGMENT_PRICE_CENTS", "7"))

@@ -59,6 +59,48 @@ def page_when_label(dt) -> str:
     return _("%(day)s à %(time)s", day=page_day_label(dt), time=hhmm(dt))
 
 
+ELIDED = "AEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜŒÆ"
+
+
+def of_town(name: str) -> str:
+    """The town's name after French "de", its article contracted or the vowel elided:
+    'Le Puy-en-Velay' -> 'du Puy-en-Velay', 'Les Andelys' -> 'des Andelys',
+    'La Rochelle' -> 'de La Rochelle', 'Alençon' -> "d'Alençon". A name starting with h
+    keeps "de": h aspiré or muet is a matter of the name, and "de" is never wrong there."""
+    name = " ".join((name or "").split())
+    if name.startswith("Le "):
+        return f"du {name[3:]}"
+    if name.startswith("Les "):
+        return f"des {name[4:]}"
+    if name[:1].upper() in ELIDED:
+        return f"d'{name}"
+    return f"de {name}"
+
+
+def page_of_town(name: str) -> str:
+    """What follows "Les commerces " in the page's language: 'du Puy-en-Velay' in French,
+    the name as it is in English (whose sentence says "in")."""
+    return of_town(name) if str(_locale()) == "fr" else name
+
+
+def upper_first(text) -> str:
+    """The first letter in capitals, the rest as it is: Jinja's own `capitalize` lowers the
+    rest, which wrote 'Thursday 3 december'."""
+    text = str(text or "")
+    return text[:1].upper() + text[1:]
+
+
+def page_day_word(value, today) -> str:
+    """'aujourd'hui' / 'demain' (today / tomorrow) when the day is one of those, else the day
+    as a date ('jeudi 3 décembre'). `today` is the town's date of the request's clock."""
+    day = local(value).date() if hasattr(value, "hour") else value
+    if day == today:
+        return _("aujourd'hui")
+    if (day - today).days == 1:
+        return _("demain")
+    return page_day_label(day)
+
+
 def weekday_name(weekday: int) -> str:
     """0 = Monday, as date.weekday(): 'lundi' / 'Monday'."""
     return get_day_names("wide", locale=_locale())[weekday]
@@ -67,10 +109,14 @@ def weekday_name(weekday: int) -> str:
 def register_templating(app: Flask) -> None:
     # 24-hour times in both languages: the town's shops post their hours that way.
     from app.orders.event_text import event_text  # it writes dates with the helpers above
+    from app.catalog.aisles import aisle_name
+    from app.catalog.models import order_limit
     app.jinja_env.filters.update(euros=page_euros, hhmm=hhmm, day_label=page_day_label,
                                  when_label=page_when_label, weekday_name=weekday_name,
-                                 month_label=page_month_label)
-    app.jinja_env.globals.update(event_text=event_text)
+                                 month_label=page_month_label, day_word=page_day_word,
+                                 of_town=page_of_town, capitalize=upper_first,
+                                 aisle=aisle_name)
+    app.jinja_env.globals.update(event_text=event_text, order_limit=order_limit)
 
     @app.context_processor
     def town():

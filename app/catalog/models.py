@@ -102,3 +102,9 @@ def price_at(price_cents: int, promo_price_cents: int | None, starts_at: datetim
             or (ends_at is not None and now >= ends_at)):
         return price_cents
     return promo_price_cents
+
+
+def order_limit(product: Product) -> int:
+    """The most of `product` one basket may hold now: its max_per_order, or what is left
+    if less (the shop page's quantity stepper stops there too)."""
+    return max(0, min(product.max_per_order, product.stock))

@@ -190,7 +190,7 @@ def _count_the_rest(since: datetime, tz, shop_days: dict, town_days: dict) -> No
             sa.select(SmsMessage.shop_id, at, SmsMessage.segments, SmsMessage.status)
             # status_at >= sent_at >= created_at: the index finds them, `at` decides.
             .where(SmsMessage.status.in_(SMS_ATTEMPTED), SmsMessage.status_at >= since,
-                   at >= since)):
+                   at >= since, SmsMessage.channel.is_(None))):  # a Web Push is free
         day = when.astimezone(tz).date()
         cell, prefix = ((shop_days[(day, shop_id)], "") if shop_id is not None
                         else (town_days[day], "association_"))

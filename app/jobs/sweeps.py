@@ -8,6 +8,7 @@ from time import monotonic
 import logging
 
 import sqlalchemy as sa
+from flask import current_app
 
 from app.database import for_update, retry_on_deadlock, unit_of_work
 from app.delivery.models import DELIVERING_STATES, DeliveryRequest
@@ -17,6 +18,7 @@ from app.notify import texts
 from app.notify.models import WITHDRAWN, SmsMessage, SmsOptOut
 from app.notify.providers import SmsProvider
 from app.notify.services import flush_outbox, queue_sms
+from app.notify.web_push import WebPushSender
 from app.notify.timing import reminder_send_at
 from app.orders.models import (CANCELLED, CHECKOUT_PENDING, NO_SHOW, OPEN_STATES, PLACED,
                                Checkout, Customer, Order)
@@ -202,7 +204,8 @@ def run_once(now: datetime, *, sms: SmsProvider, payments: PaymentProvider) -> l
         # provider timing out) must not claim with a time so old that another process
         # takes the claim for stale and sends the same message again.
         ("flush_sms_outbox",
-         lambda: flush_outbox(sms, now + timedelta(seconds=monotonic() - started))),
+         lambda: flush_outbox(sms, now + timedelta(seconds=monotonic() - started),
+                              push=WebPushSender.from_config(current_app.config))),
         # The manager's figures: daily aggregates of the days touched since the last run
         # (the last 45 at a town day's first run), recomputed (idempotent).
         ("refresh_daily_figures", lambda: refresh_daily_figures(now)),

@@ -68,7 +68,8 @@ def sms_figures(now: datetime, *, months: int = 12) -> list[MonthFigures]:
     month = sa.case(*[(at < bound, i) for i, bound in enumerate(bounds[1:])])
     attempted = (sa.select(month.label("month"), SmsMessage.shop_id, SmsMessage.segments,
                            SmsMessage.status)
-                 .where(SmsMessage.status.in_(ATTEMPTED), at >= bounds[0], at < bounds[-1])
+                 .where(SmsMessage.status.in_(ATTEMPTED), at >= bounds[0], at < bounds[-1],
+                        SmsMessage.channel.is_(None))  # a Web Push costs nothing
                  .subquery())
     rows = db.session.execute(
         sa.select(attempted.c.month, attempted.c.shop_id, Shop.name,

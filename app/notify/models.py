@@ -48,6 +48,9 @@ class SmsMessage(Claimable, db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     sent_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     status_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)  # last change
+    # How it went: None by SMS; PUSH as a Web Push to the shopper's browser (free, so the
+    # SMS figures leave it out).
+    channel: so.Mapped[str | None] = so.mapped_column(sa.String(10))
 
 
 class SmsStatusEvent(db.Model):
@@ -92,3 +95,23 @@ class SmsOptOut(db.Model):
     phone: so.Mapped[str] = so.mapped_column(sa.String(20), unique=True)
     opted_out_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
     source: so.Mapped[str] = so.mapped_column(sa.String(40))  # "sms:STOP", "sms:ARRET"...
+
+
+PUSH = "push"  # SmsMessage.channel of a message that went as a Web Push
+
+
+class PushSubscription(db.Model):
+    """A browser's Web Push subscription, made on an order's tracking page: the shopper's
+    news go there instead of an SMS while it lives. The push service answering 404 or 410
+    ends it (ended_at) and the SMS takes over. Unique endpoint: the same browser opting in
+    twice (or for another order) is one subscription, its keys and shopper the latest."""
+
+    __tablename__ = "push_subscriptions"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    customer_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("customers.id"), index=True)
+    endpoint: so.Mapped[str] = so.mapped_column(sa.String(1000), unique=True)
+    p256dh: so.Mapped[str] = so.mapped_column(sa.String(100))  # the browser's ECDH key
+    auth: so.Mapped[str] = so.mapped_column(sa.String(40))     # its auth secret
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    ended_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)

@@ -12,7 +12,9 @@ from app.extensions import db
 from app.i18n import N_
 from app.notify.models import (FAILED, PROMOTIONAL, QUEUED, SENDING, SENT, WITHDRAWN,
                                SmsMessage)
+from app.notify.models import PUSH
 from app.notify.providers import ProviderUnavailable, SendResult, SmsProvider
+from app.notify.push import PUSH_KINDS, end_subscription, live_subscription
 from app.notify.segments import segments
 from app.notify.timing import next_promo_moment, promo_open
 from app.orders.models import OPEN_STATES, Order
@@ -64,6 +66,7 @@ class _Claimed:
     attempts: int
     claim: str
     created_at: datetime
+    order_id: int | None
 
 
 def _claim_batch(now: datetime, limit: int) -> list[_Claimed]:
@@ -74,7 +77,7 @@ def _claim_batch(now: datetime, limit: int) -> list[_Claimed]:
     due = (sa.select(SmsMessage.id).where(claimable, SmsMessage.send_after <= now)
            .order_by(SmsMessage.id).limit(limit))
     # claim_rows leaves no transaction open: nothing is held while the provider is called.
-    return [_Claimed(m.id, m.to, m.body, m.kind, m.attempts, m.claim, m.created_at)
+    return [_Claimed(m.id, m.to, m.body, m.kind, m.attempts, m.claim, m.created_at, m.order_id)
             for m in claim_rows(SmsMessage, due, claimable, working=SENDING, now=now)]
 
 
@@ -108,12 +111,43 @@ def _already_sent(provider: SmsProvider, message: _Claimed) -> str | None:
     return next((ref for ref in refs if ref not in taken), None)
 
 
-def _flush_one(provider: SmsProvider, message: _Claimed, now: datetime) -> bool:
+def _push(push, message: _Claimed, now: datetime) -> SendResult | None:
+    """The message as a Web Push when its shopper opted in and the subscription lives:
+    the result of that try, or None for an SMS (no subscription, or the push service said
+    it is gone: the subscription ends and the SMS takes over in this same try)."""
+    if push is None or message.order_id is None or message.kind not in PUSH_KINDS:
+        return None
+    subscription = live_subscription(message.order_id)
+    if subscription is None:
+        return None
+    result = push.send(endpoint=subscription.endpoint, p256dh=subscription.p256dh,
+                       auth=subscription.auth, topic=f"comptoir-{message.id}",
+                       payload={"title": subscription.shop, "body": message.body,
+                                "url": f"{push.public_url}/suivi/{subscription.tracking_token}"})
+    if result.gone:
+        end_subscription(subscription.id, now=now)
+        return None
+    return SendResult(ok=result.ok, provider_ref=result.ref or f"push-{message.id}",
+                      error=None if result.ok else result.error)
+
+
+def _flush_one(provider: SmsProvider, message: _Claimed, now: datetime, push=None) -> bool:
     if message.kind == PROMOTIONAL and not promo_open(now):
         # Not a try: the attempt the claim counted is given back.
         _settle(message, status=QUEUED, send_after=next_promo_moment(now),
                 attempts=SmsMessage.attempts - 1)
         return False
+    try:
+        pushed = _push(push, message, now)
+    except Exception:  # a surprise from the push side: tried again like a timeout
+        log.exception("message #%s: unexpected error while pushing", message.id)
+        pushed = SendResult(ok=False, error=N_("Erreur inattendue à l'envoi : nouvel essai plus tard."))
+    if pushed is not None:
+        if pushed.ok:
+            _settle(message, status=SENT, sent_at=now, status_at=now, channel=PUSH,
+                    provider_ref=pushed.provider_ref, error=None, error_code=None)
+            return True
+        return _failed(message, pushed, now)
     try:
         # An earlier try may have reached the provider (a timeout, a flush that died
         # between the send and this write): look before sending again.
@@ -128,9 +162,13 @@ def _flush_one(provider: SmsProvider, message: _Claimed, now: datetime) -> bool:
                             error=N_("Erreur inattendue à l'envoi : nouvel essai plus tard."))
     sms_tried.send(result)  # for whoever counts (app/ops/metrics.py)
     if result.ok:
-        _settle(message, status=SENT, sent_at=now, status_at=now,
+        _settle(message, status=SENT, sent_at=now, status_at=now, channel=None,
                 provider_ref=result.provider_ref, error=None, error_code=None)
         return True
+    return _failed(message, result, now)
+
+
+def _failed(message: _Claimed, result: SendResult, now: datetime) -> bool:
     failure = dict(status_at=now, error=(result.error or "")[:300] or None,
                    error_code=result.error_code)
     if result.permanent or message.attempts >= MAX_ATTEMPTS:
@@ -152,11 +190,12 @@ def withdraw_outdated_reminders(now: datetime) -> int:
         return withdraw_queued(SmsMessage.kind == "reminder", ~sa.exists(still_due), now=now)
 
 
-def flush_outbox(provider: SmsProvider, now: datetime, *, limit: int = 200) -> int:
+def flush_outbox(provider: SmsProvider, now: datetime, *, limit: int = 200, push=None) -> int:
     """Send what is due, each message by exactly one process. Returns how many it sent
     (or found already sent). Claimed CLAIM_CHUNK at a time, each chunk's claim dated by
     the time this flush has run (a slow provider can keep it busy for long), so that
-    another flush never takes a claim for stale while this one is still working on it."""
+    another flush never takes a claim for stale while this one is still working on it.
+    `push` (web_push.WebPushSender, or None): the free channel, chosen per message."""
     started = monotonic()
     withdraw_outdated_reminders(now)
     sent = claimed = 0
@@ -166,7 +205,7 @@ def flush_outbox(provider: SmsProvider, now: datetime, *, limit: int = 200) -> i
         if not batch:
             break
         claimed += len(batch)
-        sent += sum(_flush_one(provider, message, now) for message in batch)
+        sent += sum(_flush_one(provider, message, now, push) for message in batch)
     return sent
 
 

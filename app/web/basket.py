@@ -3,11 +3,12 @@ import re
 import uuid
 from datetime import timedelta
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (abort, current_app, flash, jsonify, redirect, render_template, request,
+                   url_for)
 from flask_babel import get_locale, gettext as _
 
 from app import clock, payments_provider
-from app.catalog.models import Product
+from app.catalog.models import Product, order_limit
 from app.errors import DomainError, NotFound
 from app.extensions import db
 from app.orders import services as orders
@@ -31,23 +32,48 @@ SLOT_DAYS = 3  # days of slots on the checkout page: enough choice, a light page
 ORDER_FIELD = re.compile(r"^orders\[(\d+)\]\.(shop|slot|lines\[(\d+)\]\.\w+)$")
 
 
+def wants_json() -> bool:
+    """The shop page's script adds in the background and asks for JSON; a form sent
+    without JavaScript gets the page back (redirect to the product's anchor)."""
+    return request.accept_mimetypes.best == "application/json"
+
+
 @bp.post("/panier/ajouter")
 def add_to_cart():
     form = AddToCartForm()
     back = _safe_next(form.next.data, url_for(".cart"))
+    ok, message = False, None
     if not form.validate():
-        flash(next(iter(form.errors.values()))[0], "error")
-        return redirect(back)
-    product = db.session.get(Product, int(form.product_id.data))
-    if product is None or not product.active or not product.shop.active:
-        flash(_("Ce produit n'est plus en vente."), "error")
-    elif not product.available:
-        flash(_("« %(name)s » est épuisé pour le moment.", name=product.name), "error")
-    elif not cart.add(product.id, form.quantity.data):
-        flash(_("Votre panier est plein : commandez d'abord ce qu'il contient."), "error")
+        message = next(iter(form.errors.values()))[0]
     else:
-        flash(_("« %(name)s » ajouté au panier.", name=product.name), "success")
+        product = db.session.get(Product, int(form.product_id.data))
+        if product is None or not product.active or not product.shop.active:
+            message = _("Ce produit n'est plus en vente.")
+        elif not product.available:
+            message = _("« %(name)s » est épuisé pour le moment.", name=product.name)
+        else:
+            ok, message = _add_within_limit(product, form.quantity.data)
+    if wants_json():
+        return jsonify(ok=ok, message=str(message), count=cart.item_count()), \
+            200 if ok else 422
+    flash(message, "success" if ok else "error")
     return redirect(back)
+
+
+def _add_within_limit(product: Product, quantity: int) -> tuple[bool, str]:
+    """Add at most what one order may take of it (the stepper's max): the product's
+    max_per_order and what is left, counting what the basket already holds."""
+    limit = order_limit(product)
+    room = limit - cart.quantities().get(product.id, 0)
+    if room <= 0:
+        return False, _("Votre panier a déjà le maximum de « %(name)s » (%(n)s).",
+                        name=product.name, n=limit)
+    if not cart.add(product.id, min(quantity, room)):
+        return False, _("Votre panier est plein : commandez d'abord ce qu'il contient.")
+    if quantity > room:
+        return True, _("%(n)s × « %(name)s » ajouté(s) au panier : le maximum.",
+                       n=room, name=product.name)
+    return True, _("« %(name)s » ajouté au panier.", name=product.name)
 
 
 @bp.get("/panier", endpoint="cart")

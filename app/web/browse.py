@@ -44,5 +44,5 @@ def shop(slug):
     today = local_today(now)
     return render_template(
         "web/shop.html", shop=shop, products=search_products(shop_slug=shop.slug, page=_page()),
-        page=_page(), next_slots=next_slots,
+        page=_page(), next_slots=next_slots, today=today,
         closures=[c for c in shop.closures if c.end_date >= today])

@@ -140,6 +140,7 @@ def walk_shopper_pages(page, base: str, town: dict, on_page) -> None:
     page.goto(f"{base}/boutiques/{town['bakery']}")
     on_page("shop")
     testid("add-to-cart").first.click()
+    testid("add-status").wait_for()  # added in the background: the confirmation shows
     page.goto(base + "/panier")
     assert testid("cart-shop").count() == 2
     on_page("basket")

@@ -52,8 +52,8 @@ def test_shop_page_shows_address_hours_in_french_next_pickups_and_products(clien
     assert "3 rue des Tables" in seen
     assert "04 71 09 12 34" in seen
     assert "Mardi 09:00–19:00" in seen and "Dimanche fermé" in seen
-    # Tuesday 09:00 with an hour of preparation: the first pickup is at 10:00.
-    assert "mardi 24 novembre : 10:00, 10:15, 10:30, 10:45" in seen
+    # Tuesday 09:00 with an hour of preparation: the first pickup is at 10:00, today.
+    assert "Retrait aujourd'hui : 10:00, 10:15, 10:30, 10:45" in seen
     assert "Baguette tradition" in seen and "Tarte aux myrtilles" in seen
     assert "Pâté" not in seen
 
