@@ -59,6 +59,29 @@ def page_when_label(dt) -> str:
     return _("%(day)s à %(time)s", day=page_day_label(dt), time=hhmm(dt))
 
 
+def page_short_day(value) -> str:
+    """'3 décembre' / '3 December': the date under a day's name in the checkout's day strip."""
+    day = local(value).date() if hasattr(value, "hour") else value
+    return format_date(day, "d MMMM", locale=_locale())
+
+
+def page_day_name(day, today) -> str:
+    """What the slot picker calls a day: 'aujourd'hui', 'demain', then its weekday
+    ('jeudi' / 'Thursday'); the date is said beside it (page_short_day)."""
+    if day == today:
+        return _("aujourd'hui")
+    if (day - today).days == 1:
+        return _("demain")
+    return weekday_name(day.weekday())
+
+
+def capfirst(text) -> str:
+    """The first letter in capitals, the rest as it is: Jinja's `capitalize` lowercases
+    the rest ('Thursday 3 december'), which English months and names must not."""
+    text = str(text)
+    return text[:1].upper() + text[1:]
+
+
 def weekday_name(weekday: int) -> str:
     """0 = Monday, as date.weekday(): 'lundi' / 'Monday'."""
     return get_day_names("wide", locale=_locale())[weekday]
@@ -69,7 +92,9 @@ def register_templating(app: Flask) -> None:
     from app.orders.event_text import event_text  # it writes dates with the helpers above
     app.jinja_env.filters.update(euros=page_euros, hhmm=hhmm, day_label=page_day_label,
                                  when_label=page_when_label, weekday_name=weekday_name,
-                                 month_label=page_month_label)
+                                 month_label=page_month_label, short_day=page_short_day,
+                                 capfirst=capfirst)
+    app.jinja_env.globals.update(day_name=page_day_name)
     app.jinja_env.globals.update(event_text=event_text)
 
     @app.context_processor
