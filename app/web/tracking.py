@@ -1,6 +1,8 @@
-"""The order's tracking page, reached by its secret token: its state kept current by the
-page itself (a small JSON it polls), the pickup code and its QR code, the way to the shop,
-the pickup in a calendar, and the cancel button."""
+"""The order's tracking page, reached by its secret token: its state at a glance (the
+steps, what it means and what to do next, in the shopper's words), kept current by the
+page itself (a small JSON it polls), the pickup code and its QR code (at the top once
+ready), the way to the shop, the pickup in a calendar, the money as it stands, and the
+cancel button that asks once."""
 import hashlib
 
 from flask import (Response, abort, current_app, flash, jsonify, redirect, render_template,
@@ -11,11 +13,10 @@ from app import clock, payments_provider
 from app.errors import DomainError, NotFound
 from app.i18n import N_
 from app.notify.conversation import FROM_SHOPPER, SENT_TO_SHOPPER
+from app.merchant.services import order_payment
 from app.orders import pickup_pass
 from app.orders import services as orders
-from app.orders.event_text import event_text
-from app.merchant.services import order_payment
-from app.orders.event_text import HOLD_STARTED
+from app.orders.event_text import HOLD_STARTED, event_text
 from app.orders.models import (CANCELLED, COLLECTED, CONFIRMED, ENDED_STATES, EXPIRED, NO_SHOW,
                                PENDING_PAYMENT, PLACED, READY, RELEASED_STATES)
 from app.orders.transitions import SHOPPER, STATE_LABELS, can
