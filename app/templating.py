@@ -90,15 +90,32 @@ def upper_first(text) -> str:
     return text[:1].upper() + text[1:]
 
 
-def page_day_word(value, today) -> str:
-    """'aujourd'hui' / 'demain' (today / tomorrow) when the day is one of those, else the day
-    as a date ('jeudi 3 décembre'). `today` is the town's date of the request's clock."""
-    day = local(value).date() if hasattr(value, "hour") else value
+def _near_day(day, today) -> str | None:
+    """'aujourd'hui' / 'demain' (today / tomorrow), or None for any other day."""
     if day == today:
         return _("aujourd'hui")
     if (day - today).days == 1:
         return _("demain")
-    return page_day_label(day)
+    return None
+
+
+def page_day_word(value, today) -> str:
+    """'aujourd'hui' / 'demain' (today / tomorrow) when the day is one of those, else the day
+    as a date ('jeudi 3 décembre'). `today` is the town's date of the request's clock."""
+    day = local(value).date() if hasattr(value, "hour") else value
+    return _near_day(day, today) or page_day_label(day)
+
+
+def page_short_day(value) -> str:
+    """'3 décembre' / '3 December': the date under a day's name in the checkout's day strip."""
+    day = local(value).date() if hasattr(value, "hour") else value
+    return format_date(day, "d MMMM", locale=_locale())
+
+
+def page_day_name(day, today) -> str:
+    """What the slot picker calls a day: 'aujourd'hui', 'demain', then its weekday
+    ('jeudi' / 'Thursday'); the date is said beside it (page_short_day)."""
+    return _near_day(day, today) or weekday_name(day.weekday())
 
 
 def weekday_name(weekday: int) -> str:
@@ -115,8 +132,10 @@ def register_templating(app: Flask) -> None:
                                  when_label=page_when_label, weekday_name=weekday_name,
                                  month_label=page_month_label, day_word=page_day_word,
                                  of_town=page_of_town, capitalize=upper_first,
+                                 short_day=page_short_day,
                                  aisle=aisle_name)
-    app.jinja_env.globals.update(event_text=event_text, order_limit=order_limit)
+    app.jinja_env.globals.update(event_text=event_text, order_limit=order_limit,
+                                 day_name=page_day_name)
 
     @app.context_processor
     def town():

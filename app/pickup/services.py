@@ -128,11 +128,11 @@ def common_window(slots_by_shop: dict[int, list[tuple[date, list[Slot]]]], *,
 
 def next_pickup_hint(first_slot: datetime, now: datetime) -> str:
     """What the slot picker says above a shop's slots, from its earliest offered slot:
-    today's time, or after closing the day to come back ("retirez demain dès 9:00",
-    "lundi" after a Saturday evening), in the town's time. The hour has no leading zero:
-    a sentence, not a column of slots."""
+    today's time, or after closing the day to come back ("retirez demain dès 09:00",
+    "lundi" after a Saturday evening), in the town's time, written as every time of the
+    shopper's pages is (09:00, app.templating.hhmm)."""
     at = local(first_slot)
-    today, day, time = local_today(now), at.date(), f"{at.hour}:{at.minute:02d}"
+    today, day, time = local_today(now), at.date(), at.strftime("%H:%M")
     if day == today:
         return _("Premier retrait aujourd'hui à %(time)s.", time=time)
     evening = local(now).hour >= EVENING_HOUR

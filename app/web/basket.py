@@ -1,8 +1,6 @@
 """The basket across shops, the checkout (a slot per shop), the payment and the thanks."""
 import re
 import uuid
-from datetime import timedelta
-
 from flask import (abort, current_app, flash, jsonify, redirect, render_template, request,
                    url_for)
 from flask_babel import get_locale, gettext as _
@@ -20,7 +18,8 @@ from app.payments import services as payment_services
 from app.payments.services import payment_details
 from app.pickup.services import common_window, next_bookable_slots, next_pickup_hint
 from app.security import allow_stripe
-from app.timeutil import iso, local_today
+from app.i18n import N_
+from app.timeutil import iso, local, local_today
 from app.vouchers.routes import codes_in_checkout, lookup_limit
 from app.vouchers.services import checkout_vouchers, record_checkout_lookups
 from app.web import cart
@@ -154,6 +153,41 @@ class PageErrors:
             self.top.append(error.message)
 
 
+NOON = 12  # slots starting from then on are the afternoon's
+
+
+def picker_days(days):
+    """A shop's bookable days as the slot picker shows them: each day's slots in two
+    groups, the morning's and the afternoon's (town time), an empty group left out."""
+    return [(day, [(period, group) for period, group in (
+        (N_("Matin"), [slot for slot in day_slots if local(slot.start).hour < NOON]),
+        (N_("Après-midi"), [slot for slot in day_slots if local(slot.start).hour >= NOON]))
+        if group]) for day, day_slots in days]
+
+
+def error_links(form, errors: PageErrors, view) -> list[tuple[str, str | None]]:
+    """The refused checkout's summary, in the page's order: each error with the id of what
+    it is about (a field, a shop's slot choice, a basket line), None when it has no place."""
+    def said(label, error):
+        return _("%(field)s : %(error)s", field=label, error=error)
+
+    links = [(error, None) for error in errors.top]
+    for group in view.groups:
+        shop = group.shop
+        links += [(said(shop.name, error), f"shop-{shop.id}")
+                  for error in errors.shops.get(shop.id, [])]
+        for line in group.lines:
+            problems = [line.problem] if line.problem else errors.lines.get(line.product_id, [])
+            links += [(said(line.name, problem), f"line-{line.product_id}")
+                      for problem in problems]
+        slot = form[slot_field_name(shop.id)]
+        links += [(said(_("Créneau de retrait chez %(shop)s", shop=shop.name), error),
+                   slot.name) for error in slot.errors[:1]]
+    for field in (form.name, form.phone, form.email, form.voucher):
+        links += [(said(field.label.text, error), field.id) for error in field.errors[:1]]
+    return links
+
+
 def _edit_line(data) -> bool:
     """"Retirer cet article" or "N'en prendre que N" on a line that sold out or ran short
     meanwhile (buttons of the checkout form, CSRF checked by then): the same page follows
@@ -237,10 +271,15 @@ def checkout():
              for shop_id, days in slots.items() if days}
     window_choice = {slot_field_name(shop_id): iso(start)
                      for shop_id, start in window.slots.items()} if window else {}
-    return render_template("web/checkout.html", view=view, form=form, slots=slots,
-                           window=window, window_choice=window_choice, hold_minutes=hold_minutes, hints=hints,
-                           errors=errors, today=today, tomorrow=today + timedelta(days=1),
-                           iso=iso, slot_field_name=slot_field_name), status, headers
+    # "Choisir ces créneaux" is offered only when it would change the slots chosen.
+    window_chosen = all(form[name].data == value for name, value in window_choice.items())
+    return render_template("web/checkout.html", view=view, form=form,
+                           days={shop_id: picker_days(days) for shop_id, days in slots.items()},
+                           window=window, window_choice=window_choice,
+                           window_chosen=window_chosen, hold_minutes=hold_minutes, hints=hints,
+                           errors=errors, error_links=error_links(form, errors, view),
+                           today=today, iso=iso,
+                           slot_field_name=slot_field_name), status, headers
 
 
 # --- payment ----------------------------------------------------------------------------

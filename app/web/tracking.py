@@ -1,10 +1,12 @@
-"""The order's tracking page, reached by its secret token: its state kept current by the
-page itself (a small JSON it polls), the pickup code and its QR code, the way to the shop,
-the pickup in a calendar, and the cancel button."""
+"""The order's tracking page, reached by its secret token: its state at a glance (the
+steps, what it means and what to do next, in the shopper's words), kept current by the
+page itself (a small JSON it polls), the pickup code and its QR code (at the top once
+ready), the way to the shop, the pickup in a calendar, the money as it stands, and the
+cancel button that asks once."""
 import hashlib
 
 from flask import (Response, abort, current_app, flash, jsonify, redirect, render_template,
-                   url_for)
+                   request, url_for)
 from flask_babel import gettext as _
 
 from app import clock, payments_provider
@@ -12,13 +14,15 @@ from app.delivery.failures import delivery_status
 from app.errors import DomainError, NotFound
 from app.i18n import N_
 from app.notify.conversation import FROM_SHOPPER, SENT_TO_SHOPPER
+from app.merchant.services import order_payment
 from app.orders import pickup_pass
 from app.orders import services as orders
-from app.orders.event_text import event_text
-from app.orders.models import CANCELLED, ENDED_STATES
+from app.orders.event_text import HOLD_STARTED, event_text
+from app.orders.models import (CANCELLED, COLLECTED, CONFIRMED, ENDED_STATES, EXPIRED, NO_SHOW,
+                               PENDING_PAYMENT, PLACED, READY, RELEASED_STATES)
 from app.orders.transitions import SHOPPER, STATE_LABELS, can
 from app.photos.services import product_photos
-from app.templating import page_when_label
+from app.templating import page_when_label, upper_first
 from app.timeutil import iso
 from app.web.forms import CancelOrderForm
 from app.web.routes import bp
@@ -26,6 +30,55 @@ from app.web.routes import bp
 EVENT_LABELS = {**STATE_LABELS, "line_short": N_("article manquant"),
                 "slot_moved": N_("créneau changé"), "refunded": N_("remboursement"),
                 SENT_TO_SHOPPER: N_("message de la boutique"), FROM_SHOPPER: N_("votre réponse")}
+
+# The shopper's words for the states: the hold behind a payment under way is the site's
+# business, not theirs ("en attente de paiement (panier réservé)" reads like a problem).
+SHOPPER_LABELS = {**STATE_LABELS, PENDING_PAYMENT: N_("paiement en cours")}
+SHOPPER_EVENT_LABELS = {**EVENT_LABELS, PENDING_PAYMENT: N_("commande enregistrée")}
+UNSAID = {HOLD_STARTED}  # event codes whose words are for the staff only
+
+# The steps of a pickup as the shopper follows them; the other states end the order.
+STEPS = (PLACED, CONFIRMED, READY, COLLECTED)
+# What each state means for the shopper, and what to do next.
+SAY = {
+    PENDING_PAYMENT: N_("Votre paiement est en cours : la commande part à la boutique dès "
+                        "que la banque l'accepte."),
+    PLACED: N_("La boutique a reçu votre commande ; elle va vérifier les articles."),
+    CONFIRMED: N_("La boutique a vérifié vos articles et prépare votre commande."),
+    READY: N_("Votre commande vous attend chez %(shop)s : montrez votre code de retrait."),
+    COLLECTED: N_("Vous avez retiré cette commande. Merci !"),
+    CANCELLED: N_("Cette commande est annulée : rien ne vous sera débité pour elle."),
+    EXPIRED: N_("Le paiement n'a pas été fait à temps : cette commande n'a pas été passée "
+                "et rien ne vous a été débité."),
+    NO_SHOW: N_("Cette commande n'a pas été retirée à temps : rien ne vous sera débité "
+                "pour elle."),
+}
+NEXT = {
+    CANCELLED: N_("Vous pouvez commander à nouveau chez %(shop)s quand vous voulez."),
+    EXPIRED: N_("Pour commander, refaites votre panier chez %(shop)s."),
+    NO_SHOW: N_("Une question ? Appelez %(shop)s."),
+}
+
+
+def steps(order) -> list[tuple[str, str]]:
+    """(state, "done" | "current" | "todo") along STEPS; none current before payment.
+    Empty once the order ended without a pickup: the page then says only that."""
+    if order.status in RELEASED_STATES:
+        return []
+    reached = STEPS.index(order.status) if order.status in STEPS else -1
+    return [(state, "current" if i == reached else "done" if i < reached else "todo")
+            for i, state in enumerate(STEPS)]
+
+
+def history(order) -> list[dict]:
+    """The order's events in the shopper's words (staff-only words left out)."""
+    return [{"label": upper_first(_(SHOPPER_EVENT_LABELS.get(e.type, e.type))),
+             "note": (event_text(e) if e.code not in UNSAID else "") or None,
+             "at": page_when_label(e.at)} for e in order.events]
+
+
+def collected_at(order):
+    return next((e.at for e in reversed(order.events) if e.to_status == COLLECTED), None)
 
 
 def _tracked(token: str):
@@ -44,9 +97,16 @@ def _cancellable(order) -> bool:
 def tracking(token):
     order = _tracked(token)
     public_url = current_app.config["PUBLIC_URL"]
-    return render_template("web/tracking.html", order=order, labels=STATE_LABELS,
-                           event_labels=EVENT_LABELS, cancellable=_cancellable(order),
-                           cancel_form=CancelOrderForm(), ended=order.status in ENDED_STATES,
+    cancellable = _cancellable(order)
+    return render_template("web/tracking.html", order=order, labels=SHOPPER_LABELS,
+                           steps=steps(order), say=SAY[order.status],
+                           next_step=NEXT.get(order.status), history=history(order),
+                           money=order_payment(order), collected_at=collected_at(order),
+                           cancellable=cancellable, cancel_form=CancelOrderForm(),
+                           # the confirmation asked again (a POST without it, no JS)
+                           confirming=cancellable and "annuler" in request.args,
+                           ended=order.status in ENDED_STATES,
+                           released=order.status in RELEASED_STATES,
                            qr_svg=pickup_pass.qr_svg(order, public_url),
                            map_url=pickup_pass.map_url(order.shop.address or order.shop.name),
                            poll_seconds=current_app.config["TRACKING_POLL_SECONDS"],
@@ -59,15 +119,12 @@ def tracking(token):
 def tracking_state(token):
     """What the open page needs to redraw itself; never cached (the state moves)."""
     order = _tracked(token)
-    events = [{"label": _(EVENT_LABELS.get(e.type, e.type)).capitalize(),
-               "note": event_text(e) or None, "at": page_when_label(e.at)}
-              for e in order.events]
-    response = jsonify(status=order.status, label=_(STATE_LABELS[order.status]),
+    response = jsonify(status=order.status, label=_(SHOPPER_LABELS[order.status]),
                        cancellable=_cancellable(order), ended=order.status in ENDED_STATES,
                        slot={"start": iso(order.slot_start), "end": iso(order.slot_end),
                              "label": _("Retrait %(when)s",
                                         when=page_when_label(order.slot_start))},
-                       events=events, version=state_version(order))
+                       events=history(order), version=state_version(order))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -95,12 +152,18 @@ def tracking_calendar(token):
 
 @bp.post("/suivi/<token>/annuler")
 def cancel_order(token):
+    """Cancels only with the confirmation's field (the button inside "Annuler la
+    commande"); without it the page asks first. A second tap once cancelled changes
+    nothing and says nothing more."""
     order = _tracked(token)
-    if CancelOrderForm().validate():
-        try:
-            orders.cancel_by_shopper(order.id, token, now=clock(), provider=payments_provider())
-        except DomainError as error:
-            flash(error.message, "error")
-        else:
-            flash(_("Commande annulée : elle ne vous sera pas débitée."), "success")
+    if not CancelOrderForm().validate() or order.status == CANCELLED:
+        return redirect(url_for(".tracking", token=token))
+    if request.form.get("confirm") != "yes" and _cancellable(order):
+        return redirect(url_for(".tracking", token=token, annuler=1, _anchor="annuler"))
+    try:
+        orders.cancel_by_shopper(order.id, token, now=clock(), provider=payments_provider())
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("Commande annulée : elle ne vous sera pas débitée."), "success")
     return redirect(url_for(".tracking", token=token))

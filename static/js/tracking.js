@@ -1,34 +1,46 @@
 // The tracking page follows its order by itself: a small JSON every few seconds, paused
 // while the tab is hidden, slower after errors (weak 4G), stopped once the order has ended.
-// Its settings come from the status element: data-state-url, data-poll-seconds,
+// When the state moves, the status is redrawn in place (its live region says it) and the
+// rest of the page (#order-view) is swapped for the server's own rendering of the new
+// state: the steps, the pickup code at the top once ready, the money, the history. No HTML
+// is built here. Settings on the status element: data-state-url, data-poll-seconds,
 // data-version (the state this page was drawn from).
 (function () {
+  // A form marked data-once is sent once: a second tap while it goes does nothing
+  // (listened on the document: the view may have been swapped since).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches("form[data-once]")) return;
+    if (form.dataset.sent) { event.preventDefault(); return; }
+    form.dataset.sent = "1";
+    form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
+  });
+
   var status = document.querySelector('[data-testid="order-status"]');
-  if (!status || !status.dataset.stateUrl) return;
-  var events = document.querySelector('[data-testid="order-events"]');
-  var when = document.querySelector('[data-testid="pickup-time"]');
+  if (!status || !status.dataset.stateUrl || !window.fetch || !window.DOMParser) return;
+  var box = document.querySelector('[data-testid="order-state"]');
   var url = status.dataset.stateUrl;
   var every = parseInt(status.dataset.pollSeconds, 10) * 1000, delay = every;
   var version = status.dataset.version;
   var timer = null, busy = false, stopped = false;
-  function remove(selector) {
-    document.querySelectorAll(selector).forEach(function (el) { el.remove(); });
+
+  function swap() {
+    return fetch(window.location.pathname, {cache: "no-store"}).then(function (r) {
+      if (!r.ok) throw new Error(r.status);
+      return r.text();
+    }).then(function (html) {
+      var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("order-view");
+      var view = document.getElementById("order-view");
+      if (!fresh || !view) throw new Error("no view");
+      view.replaceWith(document.importNode(fresh, true));
+    });
   }
   function draw(state) {
     status.textContent = state.label;
     status.dataset.status = state.status;
     status.className = "status status-" + state.status;
-    when.textContent = state.slot.label;
-    if (!state.cancellable) remove('[data-testid="cancel-form"]');
-    if (state.ended) remove("[data-while-open]");  // no code or calendar once it is over
-    events.textContent = "";
-    state.events.forEach(function (e) {
-      var li = document.createElement("li"), at = document.createElement("span");
-      at.className = "muted"; at.textContent = e.at;
-      li.appendChild(at);
-      li.appendChild(document.createTextNode(" — " + e.label + (e.note ? " (" + e.note + ")" : "")));
-      events.appendChild(li);
-    });
+    box.className = "state state-" + state.status;
+    return swap();
   }
   function later(ms) { clearTimeout(timer); timer = setTimeout(poll, ms); }
   function poll() {
@@ -38,8 +50,10 @@
       if (!r.ok) throw new Error(r.status);
       return r.json();
     }).then(function (state) {
+      if (String(state.version) === version) return state;
+      return draw(state).then(function () { version = String(state.version); return state; });
+    }).then(function (state) {
       busy = false; delay = every;
-      if (String(state.version) !== version) { draw(state); version = String(state.version); }
       if (state.ended) stopped = true; else later(delay);
     }).catch(function () {
       busy = false; delay = Math.min(delay * 2, 120000);

@@ -1,5 +1,6 @@
-"""On a phone with JS, "Choisir ces créneaux" ticks the common window's slots in place:
-no reload, the name typed and the scroll kept, the choice said to a screen reader."""
+"""On a phone with JS, "Choisir ces créneaux" is offered once the slots chosen differ from
+the common window's, and ticks the window's slots in place: no reload, the name typed and
+the scroll kept, the choice said to a screen reader."""
 from app.extensions import db
 from tests.browser.conftest import screenshot
 from tests.factories import make_product, make_shop
@@ -18,18 +19,22 @@ def test_the_common_window_button_sets_both_slots_without_a_reload(live_server, 
     phone.goto(live_server + "/commande")
     phone.get_by_test_id("customer-name").fill("Claire Dupont")
     bakery_slots = phone.get_by_test_id("slots-boulangerie-martin").get_by_test_id("slot-radio")
+    assert not phone.get_by_test_id("use-window").is_visible()  # already one trip
     bakery_slots.nth(3).check()
+    assert phone.get_by_test_id("use-window").is_visible()  # now it changes something
     phone.evaluate("window.stillHere = true")
 
     # When the shopper taps "Choisir ces créneaux"
     phone.get_by_test_id("use-window").click()
 
     # Then each shop's slot is the window's, on the same page, and it is said
-    chosen = [phone.locator(f"[data-testid=slots-{slug}] input:checked").get_attribute("value")
+    chosen = [phone.locator(f"[data-testid=slots-{slug}] [data-testid=slot-radio]:checked").get_attribute("value")
               for slug in ("boulangerie-martin", "boucherie-vidal")]
     assert chosen[0] == bakery_slots.first.get_attribute("value")  # both open at the same time
     assert chosen[1][:16] == chosen[0][:16]
     assert phone.evaluate("window.stillHere") is True
     assert phone.get_by_test_id("customer-name").input_value() == "Claire Dupont"
     assert phone.get_by_test_id("window-chosen").inner_text() == "Créneaux choisis."
+    assert not phone.get_by_test_id("use-window").is_visible()
+    assert phone.evaluate("document.activeElement.dataset.testid") == "window-already"
     screenshot(phone, "checkout-common-window")

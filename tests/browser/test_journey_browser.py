@@ -99,8 +99,10 @@ def test_search_basket_across_two_shops_slots_pay_track_cancel(live_server, phon
         _no_french_chrome(phone)
     screenshot(phone, f"journey-{lang}-7-tracking")
 
-    # When they cancel that order before the shop confirms it
+    # When they cancel that order before the shop confirms it, and confirm
     _testid(phone, "cancel-order").click()
+    assert _testid(phone, "order-status").inner_text().strip().lower() == expected["placed"]
+    _testid(phone, "cancel-confirm").click()
 
     # Then the page says it is cancelled, and nothing of it will be charged
     assert _testid(phone, "order-status").inner_text().strip().lower() == expected["cancelled"]

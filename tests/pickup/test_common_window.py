@@ -56,15 +56,15 @@ def test_a_slot_today_is_said_with_its_time():
 
 def test_an_evening_order_is_collected_tomorrow_from_the_opening():
     hint = next_pickup_hint(_at("09:00", DAY + timedelta(days=1)), _at("21:00"))
-    assert "commandez ce soir, retirez demain dès 9:00" in hint
+    assert "commandez ce soir, retirez demain dès 09:00" in hint
 
 
 def test_saturday_evening_says_monday():
     saturday = date(2026, 11, 28)
     hint = next_pickup_hint(_at("09:00", saturday + timedelta(days=2)), _at("21:00", saturday))
-    assert "commandez ce soir, retirez lundi dès 9:00" in hint
+    assert "commandez ce soir, retirez lundi dès 09:00" in hint
 
 
 def test_a_shop_closed_this_morning_does_not_say_tonight():
     hint = next_pickup_hint(_at("09:00", DAY + timedelta(days=1)), _at("10:00"))
-    assert hint == "Plus de retrait possible aujourd'hui : retirez demain dès 9:00."
+    assert hint == "Plus de retrait possible aujourd'hui : retirez demain dès 09:00."

@@ -14,7 +14,7 @@ def test_an_evening_shopper_is_told_to_come_back_tomorrow_from_nine(client, cloc
 
     html = page(client, "/commande")
 
-    assert "commandez ce soir, retirez demain dès 9:00" in text(html)
+    assert "commandez ce soir, retirez demain dès 09:00" in text(html)
     assert 'value="2026-11-25T09:00:00+01:00" checked' in html  # the earliest, chosen
 
 
@@ -25,7 +25,7 @@ def test_saturday_evening_says_monday(client, clock):
 
     html = page(client, "/commande")
 
-    assert "commandez ce soir, retirez lundi dès 9:00" in text(html)
+    assert "commandez ce soir, retirez lundi dès 09:00" in text(html)
     assert radio_values(html, f"slot_{town.deli.id}")[0] == "2026-11-30T09:00:00+01:00"
 
 

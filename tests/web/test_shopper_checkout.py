@@ -146,8 +146,9 @@ def test_evening_visit_offers_tomorrow_morning_from_nine(client, clock):
     assert slots[0] == "2026-11-25T09:00:00+01:00"
     assert not any(slot.startswith("2026-11-24") for slot in slots)
     seen = text(html)
-    assert "commandez ce soir, retirez demain dès 9:00" in seen
-    assert "Demain mercredi 25 novembre 09:00 09:15" in seen
+    assert "commandez ce soir, retirez demain dès 09:00" in seen
+    assert "Aujourd'hui" not in seen  # no slot left today: the strip starts tomorrow
+    assert "Demain 25 novembre Matin 09:00 09:15" in seen
 
 
 def test_a_slot_taken_meanwhile_is_reported_next_to_the_slot_choice(client, clock, payments):

@@ -25,8 +25,10 @@ def test_tracking_page_shows_status_shop_pickup_lines_and_history(client, clock,
     assert "Retrait mardi 24 novembre à 10:00" in seen
     assert "Baguette tradition 3 à confirmer 1,30 €" in seen
     assert "Total commandé 25,90 €" in seen
-    assert "mardi 24 novembre à 09:00 — En attente de paiement (panier réservé)" in seen
+    assert "mardi 24 novembre à 09:00 — Commande enregistrée" in seen
     assert "mardi 24 novembre à 09:00 — Reçue (paiement autorisé)" in seen
+    assert "panier réservé" not in seen and "attente de paiement" not in seen  # the site's words
+    assert "Autorisé à la commande 25,90 €" in seen
     assert 'data-testid="cancel-order"' in html
 
 
@@ -43,7 +45,8 @@ def test_confirmed_short_order_shows_confirmed_quantities_and_no_cancel(client, 
     seen = text(html)
     assert re.search(r'data-testid="order-status">confirmée<', html)
     assert "Baguette tradition 3 2 1,30 €" in seen
-    assert "Total confirmé (à payer au retrait) 24,60 €" in seen
+    assert "Débité au retrait 24,60 €" in seen
+    assert "à payer au retrait" not in seen
     assert "Article manquant (Baguette tradition : 2/3)" in seen
     assert 'data-testid="cancel-order"' not in html
 
@@ -61,7 +64,8 @@ def test_cancelling_before_confirmation_puts_the_stock_back(client, clock, payme
     html = page(client, _tracking_url(order))
 
     response = client.post(f"{_tracking_url(order)}/annuler",
-                           data={"csrf_token": csrf_token(html)}, follow_redirects=True)
+                           data={"csrf_token": csrf_token(html), "confirm": "yes"},
+                           follow_redirects=True)
 
     after = response.get_data(as_text=True)
     assert re.search(r'data-testid="order-status">annulée<', after)
