@@ -71,6 +71,9 @@ def local_business(shop, now: datetime) -> dict:
         data["telephone"] = shop.phone
     if shop.logo is not None:
         data["image"] = data["logo"] = photo_url(shop.logo)
+    if shop.latitude is not None and shop.longitude is not None:
+        data["geo"] = {"@type": "GeoCoordinates", "latitude": shop.latitude,
+                       "longitude": shop.longitude}
     data["currenciesAccepted"] = "EUR"
     data["openingHoursSpecification"] = opening_hours(shop, now)
     return data
