@@ -32,7 +32,7 @@ def test_the_town_feed_has_a_row_per_product_on_sale_as_the_catalogue_says(clien
         "link": f"{SITE}/boutiques/boulangerie/{town.bread.id}-baguette-tradition",
         "condition": "new", "availability": "in_stock", "quantity": "50", "price": "1.30 EUR",
         "brand": "Boulangerie Martin", "store_code": "boulangerie", "pickup_method": "buy",
-        "pickup_sla": "same day"}
+        "pickup_SLA": "same day"}
     assert rows[str(town.tart.id)]["availability"] == "out_of_stock"
     assert rows[str(town.tart.id)]["quantity"] == "0"
     assert rows[str(town.pate.id)]["store_code"] == "charcuterie"
@@ -55,7 +55,7 @@ def test_the_shop_feed_follows_prices_promotions_stock_and_pickup(client, clock)
     assert (bread["price"], bread["sale_price"], bread["quantity"]) == ("1.30 EUR", "0.99 EUR", "7")
     assert bread["sale_price_effective_date"] == \
         "2026-11-24T08:30:00+01:00/2026-11-28T00:00:00+01:00"
-    assert bread["pickup_sla"] == "2-day"  # Thursday
+    assert bread["pickup_SLA"] == "2-day"  # Thursday
     assert client.get("/boutiques/inconnue/flux.xml").status_code == 404
 
 
