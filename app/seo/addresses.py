@@ -4,7 +4,7 @@ host: a page fetched through a proxy or a preview bot names the one public site)
 page's language alternates (app/i18n.py: `?lang=en` names English, no argument French)."""
 import re
 
-from flask import current_app, url_for
+from flask import current_app, request, url_for
 
 from app.catalog.search import fold
 from app.i18n import DEFAULT, LANGUAGES, PARAM
@@ -43,6 +43,15 @@ def in_language(path: str, language: str) -> str:
     if language == DEFAULT:
         return path
     return f"{path}{'&' if '?' in path else '?'}{PARAM}={language}"
+
+
+def addressed_language() -> str:
+    """The language the address names (`?lang=`), French without one. A page's canonical
+    is its own address in that language: the plain address also follows the reader's
+    choice (cookie, Accept-Language) but stays the French page's address, as crawlers,
+    which send neither, see it."""
+    named = request.args.get(PARAM)
+    return named if named in LANGUAGES else DEFAULT
 
 
 def alternates(path: str) -> list[tuple[str, str]]:

@@ -8,7 +8,8 @@ from app.catalog.search import search_products
 from app.errors import NotFound
 from app.security import allow_framing
 from app.seo import feeds, sitemap, structured_data, texts
-from app.seo.addresses import absolute, alternates, in_language, product_path
+from app.seo.addresses import (absolute, addressed_language, alternates, in_language,
+                               product_path)
 from app.shops.services import get_shop
 from app.web.routes import _page
 
@@ -111,9 +112,9 @@ def _product_data(product):
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
-    app.config.setdefault("SITEMAP_PAGE_SIZE", 10_000)
     app.jinja_env.globals.update(
-        absolute_url=absolute, alternates=alternates, in_language=in_language,
+        absolute_url=absolute, alternates=alternates, addressed_language=addressed_language,
+        in_language=in_language,
         product_path=product_path, json_ld=structured_data.json_ld,
         shop_data=_shop_data, product_data=_product_data,
         shop_list_data=structured_data.shop_list, breadcrumbs_data=structured_data.breadcrumbs,

@@ -107,6 +107,16 @@ def test_canonical_and_hreflang_on_both_languages(client):
         assert head(english).metas["og:locale"] == "en_GB"
 
 
+def test_the_plain_address_follows_the_reader_and_stays_its_own_canonical(client):
+    shopper_town()
+
+    html = client.get("/boutiques/boulangerie", headers={"Accept-Language": "en-US,en"}) \
+        .get_data(as_text=True)
+
+    assert '<html lang="en">' in html
+    assert canonical(html) == f"{SITE}/boutiques/boulangerie"
+
+
 def test_the_address_s_language_outweighs_the_cookie_and_the_switch_drops_it(client):
     shopper_town()
     client.get("/langue/en?next=/")
