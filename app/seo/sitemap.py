@@ -35,8 +35,8 @@ def shops_with_lastmod() -> list[tuple[Shop, datetime]]:
     rows = db.session.execute(
         sa.select(Shop, latest.c.at).outerjoin(latest, latest.c.shop_id == Shop.id)
         .where(Shop.active.is_(True)).order_by(Shop.slug))
-    # The raw max() comes back naive from SQLite: it is UTC, as every stored time.
-    return [(shop, max(filter(None, (shop.created_at, _utc(at))))) for shop, at in rows]
+    # max() keeps the column's type (UTCDateTime): aware UTC on both databases.
+    return [(shop, max(filter(None, (shop.created_at, at)))) for shop, at in rows]
 
 
 def product_pages(page_size: int) -> int:
@@ -49,11 +49,3 @@ def products_page(page: int, page_size: int) -> list[Product]:
              .offset((page - 1) * page_size).limit(page_size))
     return list(db.session.scalars(query))
 
-
-def _utc(value):
-    from datetime import timezone
-    if isinstance(value, str):  # SQLite's max() of a DATETIME column is text
-        value = datetime.fromisoformat(value)
-    if value is not None and value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value

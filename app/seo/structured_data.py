@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app, url_for
 from markupsafe import Markup
 
+from app.photos.routes import photo_url as stored_url
 from app.pickup.services import closed_on
 from app.seo.addresses import absolute, product_path
 from app.timeutil import iso, local_today
@@ -54,7 +55,8 @@ def shop_url(shop) -> str:
 
 
 def photo_url(photo, width: int = PHOTO_WIDTH) -> str:
-    from app.photos.routes import photo_url as stored_url
+    """The photo's width nearest above `width` (a share preview wants 600 px or more),
+    absolute."""
     widths = photo.width_list
     chosen = next((w for w in widths if w >= width), widths[-1])
     return absolute(stored_url(photo, chosen))

@@ -11,6 +11,7 @@ from axe_playwright_python.sync_playwright import Axe
 from tests.browser.conftest import make_two_shop_town
 from tests.browser.test_accessibility import MIN_TARGET, TARGETS_JS, WCAG_AA
 from tests.browser.test_csp_browser import Watch
+from tests.browser.test_page_weight import BUDGET_BYTES, _cold_load
 
 pytestmark = pytest.mark.layout
 
@@ -79,7 +80,8 @@ def test_the_embed_snippet_on_another_site_shows_the_catalogue_and_orders(app, l
     assert watch.problems == [] and violations == []
 
 
-def test_the_product_page_and_the_embed_pass_axe_on_a_phone(app, live_server, phone):
+def test_the_product_page_and_the_embed_pass_axe_on_a_phone_and_are_light(app, live_server,
+                                                                          phone, chromium):
     town = make_two_shop_town()
     phone.goto(f"{live_server}/boutiques/{town['bakery']}")
     phone.get_by_test_id("product-link").first.click()
@@ -96,5 +98,9 @@ def test_the_product_page_and_the_embed_pass_axe_on_a_phone(app, live_server, ph
                      if t["width"] < MIN_TARGET or t["height"] < MIN_TARGET]
         if phone.evaluate("document.documentElement.scrollWidth > window.innerWidth"):
             problems.append(f"[{name}] wider than the phone")
+        weights, hosts = _cold_load(chromium, phone.context.storage_state(), phone.url)
+        if sum(size for _, size in weights) > BUDGET_BYTES:
+            problems.append(f"[{name}] over 100 KB of HTML, CSS and JS: {weights}")
+        problems += [f"[{name}] asks {host}" for host in hosts if host not in live_server]
 
     assert problems == []
