@@ -5,7 +5,6 @@ each request from the catalogue, so it is as current as the shop's page."""
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from app.catalog.models import Product

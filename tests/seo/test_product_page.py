@@ -1,7 +1,6 @@
 """A product's own page: found from its shop and from the search, at an address that
 stays good, with its photo, price, promotion, availability, shop, next pickup and the
 add-to-basket button; a withdrawn product answers 410 with the way to its shop."""
-from datetime import datetime, timezone
 
 import sqlalchemy as sa
 
