@@ -130,6 +130,12 @@ class Config:
     # Reverse proxies in front of the app (nginx: 1): ProxyFix takes the shopper's address,
     # scheme and host from that many X-Forwarded-* hops. 0: served directly.
     PROXIES = int(os.environ.get("COMPTOIR_PROXIES", "0"))
+    # Who may show the embeddable catalogue (/integrer/<shop>) in a frame: the CSP's
+    # frame-ancestors sources ("*": any site; e.g. "https://boulangerie-martin.fr
+    # https://commerces-lepuy.fr" to name them). Every other page refuses any frame.
+    EMBED_ANCESTORS = os.environ.get("COMPTOIR_EMBED_ANCESTORS", "*")
+    # Addresses per sitemap file (the protocol allows 50,000): the products are split.
+    SITEMAP_PAGE_SIZE = int(os.environ.get("COMPTOIR_SITEMAP_PAGE_SIZE", "10000"))
     # Bearer token of GET /metrics (Prometheus); unset, the endpoint answers 404.
     METRICS_TOKEN = os.environ.get("COMPTOIR_METRICS_TOKEN") or None
     # "text" (the demo) or "json": one JSON object per log line (bin/serve's default).

@@ -70,6 +70,8 @@ def create_app(config: type | dict | None = None) -> Flask:
     csrf.exempt(api_bp)  # bearer tokens and JSON, no cookies: CSRF does not apply
     from app.photos import routes as photo_routes
     photo_routes.init_app(app)
+    from app.seo import routes as seo_routes  # sitemap, robots.txt, feeds, embed, head tags
+    seo_routes.init_app(app)
     register_templating(app)
     register_cli(app)
     from app import ops  # health, readiness, metrics, request log, proxy headers, doctor

@@ -76,6 +76,15 @@ def shops_create(slug, name, address, phone, slot_minutes, seats, prep_minutes, 
     click.echo(f"Created shop {shop.slug}")
 
 
+@shops.command("locate")
+@click.option("--again", is_flag=True, help="Also the shops already located.")
+def shops_locate(again):
+    """Find each shop's place from its address (the town's geocoder), for search engines."""
+    from app import geocoder
+    from app.seo.places import locate_shops
+    click.echo(f"Located {locate_shops(geocoder(), again=again)} shop(s)")
+
+
 @products.command("import")
 @click.option("--shop", "shop_slug", required=True)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))

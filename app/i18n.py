@@ -1,11 +1,15 @@
 """The pages' language: French first, English second.
 
 The shopper's choice (the switch on every page) is kept in a cookie for a year; without
-one, the browser's Accept-Language decides. The JSON API keeps its French messages
+one, the browser's Accept-Language decides. An address may name its language itself
+(`?lang=en`): search engines and shared links reach the English page that way, whatever
+cookie the reader has (app/seo/addresses.py writes those addresses). The JSON API keeps its French messages
 whatever the browser says: programs read its codes, and the contract's texts stay stable.
 Catalogues live in app/translations; `bin/translations` extracts, updates and compiles
 them, and the set-up (bin/_venv.sh) compiles them.
 """
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
 import flask_babel
 from flask import Blueprint, Flask, has_request_context, redirect, request
 from flask_babel.speaklater import LazyString
@@ -17,6 +21,7 @@ LANGUAGES = ("fr", "en")
 DEFAULT = "fr"
 COOKIE = "lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
+PARAM = "lang"  # the query argument that names the page's language
 
 bp = Blueprint("i18n", __name__)
 
@@ -38,6 +43,9 @@ def select_locale() -> str:
     # Outside a request (CLI, jobs, services called directly) and in the API: French.
     if not has_request_context() or request.path.startswith("/api/"):
         return DEFAULT
+    named = request.args.get(PARAM)
+    if named in LANGUAGES:
+        return named
     chosen = request.cookies.get(COOKIE)
     if chosen in LANGUAGES:
         return chosen
@@ -47,11 +55,18 @@ def select_locale() -> str:
 @bp.get("/langue/<code>")
 def switch(code: str):
     """A plain link (works without JS, from any page): remember the choice, go back."""
-    response = redirect(same_site(request.args.get("next"), "/"))
+    # Back without the address's own `lang`, which would outweigh the choice just made.
+    response = redirect(without_lang(same_site(request.args.get("next"), "/")))
     if code in LANGUAGES:
         response.set_cookie(COOKIE, code, max_age=COOKIE_MAX_AGE, samesite="Lax",
                             httponly=True, secure=request.is_secure)
     return response
+
+
+def without_lang(url: str) -> str:
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != PARAM]
+    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 def init_app(app: Flask, babel) -> None:

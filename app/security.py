@@ -3,7 +3,9 @@ a secret key of real strength, security headers (CSP and friends), cookie flags.
 
 A strict Content-Security-Policy: scripts and styles come from this site's static files only
 (no inline script, no inline style, no event handler attribute); pages cannot be framed.
-The Stripe payment page alone may load Stripe.js and its frames (`allow_stripe()`)."""
+The Stripe payment page alone may load Stripe.js and its frames (`allow_stripe()`); the
+embeddable catalogue alone may be framed, by the sites COMPTOIR_EMBED_ANCESTORS names
+(`allow_framing()`)."""
 import logging
 import math
 import secrets
@@ -92,8 +94,18 @@ def allow_stripe() -> None:
     request.environ[STRIPE_PAGE] = True
 
 
+FRAMED_PAGE = "comptoir.csp_allow_framing"  # in the request's environ
+
+
+def allow_framing() -> None:
+    """This response's page is made to be shown in another site's frame (app/seo: the
+    embeddable catalogue). It still sets no cookie and holds no form."""
+    request.environ[FRAMED_PAGE] = True
+
+
 def content_security_policy(*, html: bool, stripe: bool = False,
-                            image_origin: str | None = None) -> str:
+                            image_origin: str | None = None,
+                            frame_ancestors: str | None = None) -> str:
     """`image_origin`: where the photos are served from when not from this site (an S3
     bucket's public address, COMPTOIR_PHOTOS_PUBLIC_URL)."""
     policy = dict(PAGE_POLICY if html else DATA_POLICY)
@@ -104,6 +116,8 @@ def content_security_policy(*, html: bool, stripe: bool = False,
         policy["frame-src"] = STRIPE_FRAMES
         policy["connect-src"] += f" {STRIPE_API}"
         policy["img-src"] += " https://*.stripe.com"
+    if html and frame_ancestors:
+        policy["frame-ancestors"] = frame_ancestors
     return "; ".join(f"{name} {value}" for name, value in policy.items())
 
 
@@ -127,10 +141,13 @@ def init_app(app: Flask) -> None:
     def security_headers(response):
         headers = response.headers
         html = response.mimetype in ("text/html", "image/svg+xml")
+        framed = html and request.environ.get(FRAMED_PAGE, False)
         headers.setdefault("Content-Security-Policy", content_security_policy(
             html=html, stripe=html and request.environ.get(STRIPE_PAGE, False),
-            image_origin=image_origin))
-        headers.setdefault("X-Frame-Options", "DENY")
+            image_origin=image_origin,
+            frame_ancestors=app.config["EMBED_ANCESTORS"] if framed else None))
+        if not framed:  # X-Frame-Options cannot name several sites: the CSP alone says it
+            headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         if https:

@@ -4,6 +4,7 @@ from datetime import time, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
+from app import geocoder
 from app.accounts.models import MANAGER, MERCHANT, User
 from app.catalog.models import Product
 from app.catalog.search import search_text_for
@@ -15,6 +16,7 @@ from app.delivery.services import create_window, create_zone
 from app.extensions import db
 from app.photos.services import set_product_photo, set_shop_logo
 from app.shops.models import Shop
+from app.seo.places import locate_shops
 from app.shops.services import create_shop
 
 DEMO_PASSWORD = "comptoir-demo"
@@ -69,6 +71,9 @@ SHOPS = [
       ("Liqueur de châtaigne", 1990), ("Eau pétillante (1 L)", 180)]),
 ]
 
+KINDS = {"boulangerie-martin": "boulangerie", "fromagerie-du-plot": "fromagerie",
+         "boucherie-vidal": "boucherie", "primeur-des-halles": "primeur",
+         "cave-saint-michel": "caviste"}
 
 # Each shop's shelves ("rayons"), by a word of the product's name; the first is the default.
 CATEGORIES = {
@@ -119,12 +124,16 @@ def seed_demo() -> list[tuple[str, str, str]]:
                         promo_ends_at=now + timedelta(days=7) if on_promotion else None,
                         search_text=search_text_for(product_name)))
         _ensure_pictures(shop)
+        if not shop.kind:  # what search engines are told the shop is (a Bakery…)
+            with unit_of_work():
+                shop.kind = KINDS[slug]
         email = f"{slug}@demo.comptoir.fr"
         _ensure_user(email, MERCHANT, shop.id)
         accounts.append(("merchant", email, slug))
     _ensure_user(MANAGER_EMAIL, MANAGER, None)
     accounts.append(("manager", MANAGER_EMAIL, ""))
     _seed_delivery()
+    locate_shops(geocoder())  # the shops' places, from the demo's street table
     return accounts
 
 

@@ -31,6 +31,10 @@ class Shop(db.Model):
     description: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     # What the shop is, a code of app.shops.services.SHOP_KINDS ("" until the shop says).
     kind: so.Mapped[str] = so.mapped_column(sa.String(30), default="", server_default="")
+    # Where the shop is (WGS 84), for maps and search engines' structured data; None until
+    # its address is found (`flask shops locate`, app/seo/places.py).
+    latitude: so.Mapped[float | None] = so.mapped_column(sa.Float)
+    longitude: so.Mapped[float | None] = so.mapped_column(sa.Float)
     # The French public holidays the shop opens on, as codes of app.shops.holidays,
     # comma-separated; on any other holiday no slot is offered.
     holiday_openings: so.Mapped[str] = so.mapped_column(sa.String(300), default="",

@@ -33,6 +33,6 @@ _safe_next = same_site  # the shopper forms' `next` goes back to this site only
 
 
 # The pages register on bp when their modules are imported.
-from app.web import basket, browse, errors, tracking  # noqa: E402,F401
+from app.web import basket, browse, errors, product, tracking  # noqa: E402,F401
 from app.delivery import courier_routes  # noqa: E402,F401  the courier's round, by its link
 from app.web import pwa  # noqa: E402,F401  manifest, service worker, push opt-in

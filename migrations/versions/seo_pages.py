@@ -1,4 +1,4 @@
-"""seo_pages (placeholder: filled by the work that needs it)
+"""seo_pages: where each shop is (latitude, longitude), for its structured data
 
 Revision ID: seo_pages
 Revises: delivery_courier
@@ -17,8 +17,15 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    # No backfill: a shop's place is unknown until its address is found (`flask shops
+    # locate`); until then its page simply has no geo.
+    op.add_column('shops', sa.Column('latitude', sa.Float(), nullable=True))
+    op.add_column('shops', sa.Column('longitude', sa.Float(), nullable=True))
 
 
 def downgrade():
-    pass
+    # Plain ALTER TABLE … DROP COLUMN (SQLite >= 3.35): a batch rebuild of shops would
+    # write its logo_id reference as a table constraint, which backoffice_photos' own
+    # downgrade could then not drop.
+    op.drop_column('shops', 'longitude')
+    op.drop_column('shops', 'latitude')

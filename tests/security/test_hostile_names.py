@@ -38,11 +38,13 @@ PHONE = "+33612345678"
 
 class LiveMarkup(HTMLParser):
     """What a browser would run: a <script> of ours holding their code, an <img src=x>, an
-    on* handler attribute carrying their alert."""
+    on* handler attribute carrying their alert. A JSON-LD block is data, never run: their
+    text may be in it, as a JSON string, provided nothing there could close the element
+    (no `<` at all: app/seo escapes it)."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.found, self._script = [], False
+        self.found, self._script, self._data_block = [], False, False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -50,12 +52,15 @@ class LiveMarkup(HTMLParser):
             self.found.append(f"<img src={attrs['src']}>")
         self.found += [f"<{tag} {name}=...>" for name, value in attrs.items()
                        if name.startswith("on") and "alert" in (value or "")]
-        self._script = tag == "script"
+        self._data_block = tag == "script" and attrs.get("type") == "application/ld+json"
+        self._script = tag == "script" and not self._data_block
 
     def handle_endtag(self, tag):
-        self._script = False
+        self._script = self._data_block = False
 
     def handle_data(self, data):
+        if self._data_block and "<" in data:
+            self.found.append(f"<script type=application/ld+json>{data[:40]}")
         if self._script and "alert(" in data:
             self.found.append(f"<script>{data[:40]}")
 

@@ -1,0 +1,69 @@
+"""The merchant listing feeds (town and shop): one row per product on sale, each as the
+catalogue has it now (price a checkout pays, promotion, stock, photo, shop as store code,
+how soon it can be collected), following the stock and prices as they move."""
+from datetime import date
+
+import app.merchant.catalogue  # noqa: F401  the product card's price helper
+from app.catalog.services import update_product
+from app.shops.services import add_closure
+from tests.seo.helpers import NS, xml
+from tests.web.helpers import shopper_town
+
+SITE = "http://comptoir.test"
+
+
+def _rows(client, url) -> dict[str, dict[str, str]]:
+    items = xml(client.get(url)).findall("channel/item")
+    return {item.find("g:id", NS).text: {child.tag.split("}")[1]: child.text for child in item}
+            for item in items}
+
+
+def test_the_town_feed_has_a_row_per_product_on_sale_as_the_catalogue_says(client, clock):
+    town = shopper_town()
+    update_product(town.deli.id, town.ham.id, {"active": False}, now=clock.now)
+    update_product(town.bakery.id, town.tart.id, {"stock": 0}, now=clock.now)
+
+    rows = _rows(client, "/flux.xml")
+
+    assert set(rows) == {str(p.id) for p in (town.bread, town.tart, town.pate)}
+    bread = rows[str(town.bread.id)]
+    assert bread == {
+        "id": str(town.bread.id), "title": "Baguette tradition", "description": "Baguette tradition",
+        "link": f"{SITE}/boutiques/boulangerie/{town.bread.id}-baguette-tradition",
+        "condition": "new", "availability": "in_stock", "quantity": "50", "price": "1.30 EUR",
+        "brand": "Boulangerie Martin", "store_code": "boulangerie", "pickup_method": "buy",
+        "pickup_SLA": "same day"}
+    assert rows[str(town.tart.id)]["availability"] == "out_of_stock"
+    assert rows[str(town.tart.id)]["quantity"] == "0"
+    assert rows[str(town.pate.id)]["store_code"] == "charcuterie"
+
+
+def test_the_shop_feed_follows_prices_promotions_stock_and_pickup(client, clock):
+    town = shopper_town()
+    before = _rows(client, "/boutiques/boulangerie/flux.xml")[str(town.bread.id)]
+    update_product(town.bakery.id, town.bread.id, {
+        "promo_price_cents": 99, "promo_starts_at": "2026-11-24T08:30:00+01:00",
+        "promo_ends_at": "2026-11-28T00:00:00+01:00", "stock": 7}, now=clock.now)
+    clock.set("2026-11-24T18:30:00+01:00")  # the evening: the next pickup is tomorrow
+    add_closure(town.bakery, date(2026, 11, 25), date(2026, 11, 25))  # but not Wednesday
+
+    rows = _rows(client, "/boutiques/boulangerie/flux.xml")
+
+    assert set(rows) == {str(town.bread.id), str(town.tart.id)}
+    bread = rows[str(town.bread.id)]
+    assert (before["price"], before["quantity"]) == ("1.30 EUR", "50")
+    assert (bread["price"], bread["sale_price"], bread["quantity"]) == ("1.30 EUR", "0.99 EUR", "7")
+    assert bread["sale_price_effective_date"] == \
+        "2026-11-24T08:30:00+01:00/2026-11-28T00:00:00+01:00"
+    assert bread["pickup_SLA"] == "2-day"  # Thursday
+    assert client.get("/boutiques/inconnue/flux.xml").status_code == 404
+
+
+def test_a_hostile_name_stays_text_in_the_feed(client, clock):
+    town = shopper_town()
+    update_product(town.bakery.id, town.bread.id, {"name": "Pain <b>&</b> \"beurre\""},
+                   now=clock.now)
+
+    rows = _rows(client, "/flux.xml")
+
+    assert rows[str(town.bread.id)]["title"] == "Pain <b>&</b> \"beurre\""
