@@ -12,30 +12,9 @@ from app.orders.models import Checkout, Order
 from app.payments.services import authorization
 from app.pickup.models import SlotSeats
 from tests.api.conftest import count, error_of
-from tests.delivery.helpers import TABLES, evening_window, town_zone
-from tests.factories import checkout_payload, make_product, make_shop, stock_of
-
-TUESDAY = "2026-11-24"  # the clock: Tuesday 09:00 in Paris
-
-
-@pytest.fixture
-def town(app):
-    bakery = make_shop("boulangerie", "Boulangerie Martin")
-    cheese = make_shop("fromagerie", "Fromagerie du Plot")
-    return {"zone": town_zone(), "window": evening_window(), "bakery": bakery,
-            "cheese": cheese, "bread": make_product(bakery, "Pain de campagne", 450, stock=20),
-            "fourme": make_product(cheese, "Fourme d'Ambert", 1290, stock=5)}
-
-
-def delivered_payload(town, clock, *, bread=2, fourme=1, **delivery):
-    payload = checkout_payload({town["bakery"]: [(town["bread"], bread)],
-                                town["cheese"]: [(town["fourme"], fourme)]}, clock.now)
-    for order in payload["orders"]:
-        del order["slot"]
-    payload["delivery"] = {"address": TABLES.label, "window_id": town["window"].id,
-                           "day": TUESDAY, **delivery}
-    return payload
-
+from tests.delivery.checkout_helpers import TUESDAY, delivered_payload, town  # noqa: F401
+from tests.delivery.helpers import TABLES
+from tests.factories import stock_of
 
 def test_a_delivered_basket_takes_one_drop_no_seat_and_adds_the_fee_once(client, clock, town):
     response = client.post("/api/v1/checkouts", json=delivered_payload(town, clock))
