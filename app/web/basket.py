@@ -6,7 +6,7 @@ from datetime import timedelta
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 
-from app import clock, payments_provider
+from app import clock, geocoder, payments_provider
 from app.catalog.models import Product
 from app.errors import DomainError, NotFound
 from app.extensions import db
@@ -22,7 +22,7 @@ from app.security import allow_stripe
 from app.timeutil import iso, local_today
 from app.vouchers.routes import codes_in_checkout, lookup_limit
 from app.vouchers.services import checkout_vouchers, record_checkout_lookups
-from app.web import cart
+from app.web import cart, delivery
 from app.web.forms import (AddToCartForm, CartLineForm, PaymentForm, RemoveLineForm,
                            checkout_form, slot_field_name)
 from app.web.routes import _safe_next, bp
@@ -80,8 +80,9 @@ def _new_idempotency_key() -> str:
     return f"web-{uuid.uuid4().hex}"
 
 
-def _checkout_payload(form, view: cart.CartView) -> dict:
-    """The body of the API's POST /checkouts, so that both go through the same rules."""
+def _checkout_payload(form, view: cart.CartView, delivery=None) -> dict:
+    """The body of the API's POST /checkouts, so that both go through the same rules.
+    `delivery` (app.web.delivery.ChosenDelivery): the whole basket delivered, no slots."""
     # The SMS follow the language of the pages: French unless the shopper reads English.
     customer = {"name": form.name.data, "phone": form.phone.data,
                 "language": "en" if get_locale().language == "en" else "fr",
@@ -90,8 +91,10 @@ def _checkout_payload(form, view: cart.CartView) -> dict:
         customer["email"] = form.email.data
     voucher = (form.voucher.data or "").strip()
     return {"customer": customer, **({"vouchers": [voucher]} if voucher else {}),
+            **({"delivery": delivery.request_part()} if delivery else {}),
             "orders": [{"shop": group.shop.slug,
-                        "slot": form[slot_field_name(group.shop.id)].data,
+                        **({} if delivery else
+                           {"slot": form[slot_field_name(group.shop.id)].data}),
                         "lines": [{"product_id": line.product_id, "quantity": line.quantity}
                                   for line in group.lines]}
                        for group in view.groups]}
@@ -156,11 +159,15 @@ def checkout():
     if view.orphans:
         flash(_("Retirez d'abord les articles qui ne sont plus en vente."), "error")
         return redirect(url_for(".cart"))
-    form = checkout_form([group.shop.id for group in view.groups])
+    if request.args.get("mode") == "retrait":  # "Retrait en boutique" chosen over delivery
+        delivery.forget()
+    chosen_delivery = delivery.chosen()  # then no slot to choose: the delivery's window
+    form = checkout_form([] if chosen_delivery else [group.shop.id for group in view.groups])
     errors, status, headers = PageErrors(), 200, {}
     now = clock()
-    slots = {group.shop.id: next_bookable_slots(group.shop, now, days=SLOT_DAYS)
-             for group in view.groups}
+    slots = {} if chosen_delivery else {
+        group.shop.id: next_bookable_slots(group.shop, now, days=SLOT_DAYS)
+        for group in view.groups}
     window = common_window(slots)
     if request.method == "GET":
         form.idempotency_key.data = _new_idempotency_key()
@@ -182,7 +189,7 @@ def checkout():
             form.idempotency_key.data = _new_idempotency_key()
             errors.top.append(_("Le formulaire a expiré : vérifiez-le et validez à nouveau."))
     else:
-        payload = _checkout_payload(form, view)
+        payload = _checkout_payload(form, view, chosen_delivery)
         try:
             wanted = parse_checkout(payload)
             record_checkout_lookups(wanted.vouchers, ip=request.remote_addr or "?", now=now)
@@ -190,7 +197,8 @@ def checkout():
                                             provider=payments_provider(), payload=payload,
                                             idempotency_key=form.idempotency_key.data,
                                             client_ip=request.remote_addr,
-                                            limits=PendingLimits.of(current_app.config))
+                                            limits=PendingLimits.of(current_app.config),
+                                            geocoder=geocoder())
         except DomainError as error:
             errors.place(error, form, view)
             status = error.status
@@ -207,6 +215,8 @@ def checkout():
             return redirect(url_for(".payment", checkout_id=result.checkout_id))
     today = local_today(now)
     hold_minutes = min(group.shop.hold_minutes for group in view.groups)
+    delivery_summary = delivery.summary(chosen_delivery, view.total_cents) \
+        if chosen_delivery else None
     hints = {shop_id: next_pickup_hint(days[0][1][0].start, now)
              for shop_id, days in slots.items() if days}
     window_choice = {slot_field_name(shop_id): iso(start)
@@ -214,7 +224,8 @@ def checkout():
     return render_template("web/checkout.html", view=view, form=form, slots=slots,
                            window=window, window_choice=window_choice, hold_minutes=hold_minutes, hints=hints,
                            errors=errors, today=today, tomorrow=today + timedelta(days=1),
-                           iso=iso, slot_field_name=slot_field_name), status, headers
+                           iso=iso, slot_field_name=slot_field_name,
+                           delivery=delivery_summary), status, headers
 
 
 # --- payment ----------------------------------------------------------------------------

@@ -34,3 +34,4 @@ _safe_next = same_site  # the shopper forms' `next` goes back to this site only
 
 # The pages register on bp when their modules are imported.
 from app.web import basket, browse, errors, tracking  # noqa: E402,F401
+from app.web import delivery  # noqa: E402,F401  the delivery step
