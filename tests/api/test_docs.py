@@ -30,6 +30,7 @@ EXTENSIONS |= {"/merchant/orders/state"}  # issue 13: the live queue's poll
 EXTENSIONS |= {"/manager/shops", "/manager/shops/{slug}/invitation",  # issue 13: onboarding
                "/manager/shops/{slug}/publish", "/manager/shops/{slug}/unpublish"}
 EXTENSIONS |= {"/merchant/products/{id}/photo"}  # issue 13: photos
+EXTENSIONS |= {"/delivery/addresses", "/delivery/windows"}  # issue 14: home delivery
 
 
 def _shape(path: str) -> str:
