@@ -162,6 +162,10 @@ def checkout():
     if request.args.get("mode") == "retrait":  # "Retrait en boutique" chosen over delivery
         delivery.forget()
     chosen_delivery = delivery.chosen()  # then no slot to choose: the delivery's window
+    delivery_summary = delivery.summary(chosen_delivery, view.total_cents) \
+        if chosen_delivery else None
+    if delivery_summary is None:  # none chosen, or its window is gone: pickup
+        chosen_delivery = None
     form = checkout_form([] if chosen_delivery else [group.shop.id for group in view.groups])
     errors, status, headers = PageErrors(), 200, {}
     now = clock()
@@ -208,6 +212,7 @@ def checkout():
                 form.idempotency_key.data = _new_idempotency_key()
         else:
             cart.remember_checkout(result.checkout_id)
+            delivery.forget()  # held now; the next basket chooses afresh
             try:  # Stripe's PaymentIntent, opened once the hold is committed
                 payment_services.open_payment(payments_provider(), result.checkout_id)
             except DomainError:
@@ -215,8 +220,6 @@ def checkout():
             return redirect(url_for(".payment", checkout_id=result.checkout_id))
     today = local_today(now)
     hold_minutes = min(group.shop.hold_minutes for group in view.groups)
-    delivery_summary = delivery.summary(chosen_delivery, view.total_cents) \
-        if chosen_delivery else None
     hints = {shop_id: next_pickup_hint(days[0][1][0].start, now)
              for shop_id, days in slots.items() if days}
     window_choice = {slot_field_name(shop_id): iso(start)
