@@ -191,3 +191,29 @@ def test_windows_refusals_name_their_parameter(client, town, query, code, field)
     response = client.get("/api/v1/delivery/windows", query_string=query)
 
     assert error_of(response) == (422, code, field)
+
+
+# --- the race for the last drops, through the checkout ------------------------------------
+
+@pytest.mark.real_commits
+def test_eight_checkouts_race_for_the_last_two_drops_and_two_win(app, clock, town, payments):
+    from app.orders.requests import parse_checkout
+    from app.orders.services import create_checkout
+    from tests.orders.test_holds_race import race
+    town["window"].drops = 2
+    db.session.commit()
+    geocoder = app.extensions["comptoir.geocoder"]
+    bodies = [{**delivered_payload(town, clock, fourme=1, bread=4),
+               "customer": {"name": f"Client {i}", "phone": f"06 12 34 56 {i:02d}"}}
+              for i in range(8)]
+
+    outcomes = race(app, [lambda body=body: create_checkout(
+        parse_checkout(body), now=clock.now, provider=payments, geocoder=geocoder)
+        for body in bodies])
+
+    assert outcomes.count("ok") == 2, outcomes
+    assert set(outcomes) - {"ok"} == {("window_full", "delivery.window_id")}
+    db.session.remove()
+    assert drops_taken(town["window"].id, clock.now.date()) == 2
+    assert count(DeliveryRequest) == count(Checkout) == 2
+    assert stock_of(town["fourme"]) == 3  # the losers' cheese back on the shelf
