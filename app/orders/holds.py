@@ -5,8 +5,8 @@ statements built once (app.database.built_once) on the session's connection rath
 ORM objects: about as many statements as a hand-written transaction, each a few dozen
 microseconds of Python. The rules are the same as everywhere: shops and products are
 checked, the slot must be offered, stock and seats are taken by conditional statements
-in one lock order (products by id, seats, a delivery's drop, vouchers), and an error anywhere writes nothing
-(the caller's transaction rolls back).
+in one lock order (products by id, seats, a delivery's drop, vouchers), and an error
+anywhere writes nothing (the caller's transaction rolls back).
 """
 import math
 import secrets

@@ -9,9 +9,12 @@ from app.delivery.models import DeliveryPickup, DeliveryRequest
 from app.delivery.services import drops_taken
 from app.extensions import db
 from app.orders.models import Checkout, Order
+from app.orders.requests import parse_checkout
+from app.orders.services import create_checkout
 from app.payments.services import authorization
 from app.pickup.models import SlotSeats
 from tests.api.conftest import count, error_of
+from tests.delivery.helpers import race
 from tests.delivery.checkout_helpers import TUESDAY, delivered_payload, town  # noqa: F401
 from tests.delivery.helpers import TABLES
 from tests.factories import stock_of
@@ -197,9 +200,6 @@ def test_windows_refusals_name_their_parameter(client, town, query, code, field)
 
 @pytest.mark.real_commits
 def test_eight_checkouts_race_for_the_last_two_drops_and_two_win(app, clock, town, payments):
-    from app.orders.requests import parse_checkout
-    from app.orders.services import create_checkout
-    from tests.orders.test_holds_race import race
     town["window"].drops = 2
     db.session.commit()
     geocoder = app.extensions["comptoir.geocoder"]

@@ -4,6 +4,9 @@ the fee is the association's own line in the ledger, never in a shop's share. An
 goes back when the basket ends without a handover."""
 import sqlalchemy as sa
 
+from app.accounts.models import User
+from app.accounts.services import issue_token
+from app.database import unit_of_work
 from app.delivery.services import drops_taken
 from app.extensions import db
 from app.ledger.models import COMMISSION, SHARE, AssociationEntry, LedgerEntry
@@ -13,10 +16,10 @@ from app.payments.models import CAPTURE, VOID, PaymentJob
 from app.payments.services import captured_cents
 from app.pickup.models import SlotSeats
 from app.pickup.services import take_seat
-from app.database import unit_of_work
 from tests.delivery.checkout_helpers import (courier_says, delivered_checkout, request_of,
                                              town)  # noqa: F401
-from tests.factories import later, stock_of
+from tests.factories import later, make_merchant, stock_of
+from tests.web.merchant_helpers import log_in, page
 
 FEE = 490
 
@@ -154,3 +157,28 @@ def test_an_expired_delivery_leaves_the_shops_pickup_seats_alone(app, clock, tow
     seats = db.session.scalar(sa.select(SlotSeats.taken).where(
         SlotSeats.shop_id == town["bakery"].id, SlotSeats.slot_start == start))
     assert seats == 1
+
+
+def test_the_shop_sees_a_delivered_order_as_a_delivery_with_its_window(app, clock, town,
+                                                                       payments):
+    checkout = delivered_checkout(app, town, clock, payments)
+    bakery_order = next(o for o in checkout.orders if o.shop_id == town["bakery"].id)
+    make_merchant(town["bakery"])
+    client = app.test_client()
+    log_in(client, "boulangerie@example.fr")
+
+    queue = page(client, "/marchand?date=2026-11-24")
+    order = page(client, f"/marchand/commandes/{bakery_order.id}")
+
+    assert 'data-testid="delivery-badge"' in queue and "17:00 – 19:00" in queue
+    assert "Livraison mardi 24 novembre à 17:00 – 19:00" in order
+    assert "Changer le créneau" not in order
+    moved = client.post(f"/api/v1/merchant/orders/{bakery_order.id}/slot",
+                        json={"slot": "2026-11-24T16:00:00+01:00"},
+                        headers=_bearer(town["bakery"]))
+    assert (moved.status_code, moved.json["error"]["code"]) == (409, "delivered_order")
+
+
+def _bearer(shop):
+    user = db.session.scalar(sa.select(User).where(User.shop_id == shop.id))
+    return {"Authorization": f"Bearer {issue_token(user)}"}

@@ -4,7 +4,8 @@ page then shows the delivery instead of the slots and pays. Refusals on their fi
 import sqlalchemy as sa
 
 from app.delivery.models import DeliveryRequest
-from app.delivery.services import drops_taken
+from app.database import unit_of_work
+from app.delivery.services import drops_taken, take_drop
 from app.extensions import db
 from app.orders.models import Checkout
 from tests.delivery.helpers import TABLES, evening_window, town_zone
@@ -132,7 +133,5 @@ def test_pickup_chosen_after_delivery_brings_the_slots_back(client):
 
 
 def _take_the_last_drop(town, clock):
-    from app.database import unit_of_work
-    from app.delivery.services import take_drop
     with unit_of_work():
         take_drop(town.window, clock.now.date(), field="window")
