@@ -161,6 +161,7 @@ def checkout():
         return redirect(url_for(".cart"))
     if request.args.get("mode") == "retrait":  # "Retrait en boutique" chosen over delivery
         delivery.forget()
+        return redirect(url_for(".checkout"))
     chosen_delivery = delivery.chosen()  # then no slot to choose: the delivery's window
     delivery_summary = delivery.summary(chosen_delivery, view.total_cents) \
         if chosen_delivery else None

@@ -126,7 +126,9 @@ def test_pickup_chosen_after_delivery_brings_the_slots_back(client):
     add_to_cart(client, town.ham, 4)
     _choose_window(client)
 
-    html = page(client, "/commande?mode=retrait")
+    back = client.get("/commande?mode=retrait")
+    assert back.status_code == 302 and back.location.endswith("/commande")
+    html = page(client, "/commande")
 
     assert radio_values(html, f"slot_{town.deli.id}")
     assert "Livraison le" not in text(html)
