@@ -50,7 +50,7 @@ def test_a_basket_delivered_at_home_from_the_cart_to_the_payment(client, clock):
     said = text(checkout)
     assert "Livraison le mardi 24 novembre entre 17:00 et 19:00" in said
     assert TABLES.label in said
-    assert "Total livraison comprise 26,20 €" in said
+    assert "Frais de livraison 4,90 €" in said and "Total 26,20 €" in said
     assert 'name="slot_' not in checkout  # no pickup slot to choose
     sent = client.post("/commande", data={
         "csrf_token": csrf_token(checkout),
