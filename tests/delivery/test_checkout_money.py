@@ -13,12 +13,14 @@ from app.ledger.models import COMMISSION, SHARE, AssociationEntry, LedgerEntry
 from app.ledger.statements import build_statements, parse_period
 from app.orders import services as orders
 from app.payments.models import CAPTURE, VOID, PaymentJob
-from app.payments.services import captured_cents
+from app.orders.requests import parse_checkout
+from app.payments.services import captured_cents, card_due_cents
 from app.pickup.models import SlotSeats
 from app.pickup.services import take_seat
-from tests.delivery.checkout_helpers import (courier_says, delivered_checkout, request_of,
-                                             town)  # noqa: F401
+from tests.delivery.checkout_helpers import (courier_says, delivered_checkout,
+                                             delivered_payload, request_of, town)  # noqa: F401
 from tests.factories import later, make_merchant, stock_of
+from tests.vouchers.helpers import sold_voucher
 from tests.web.merchant_helpers import log_in, page
 
 FEE = 490
@@ -182,3 +184,28 @@ def test_the_shop_sees_a_delivered_order_as_a_delivery_with_its_window(app, cloc
 def _bearer(shop):
     user = db.session.scalar(sa.select(User).where(User.shop_id == shop.id))
     return {"Authorization": f"Bearer {issue_token(user)}"}
+
+
+def test_a_voucher_pays_the_goods_then_the_fee_and_the_fee_stays_the_associations(
+        app, clock, town, payments):
+    voucher = sold_voucher(clock.now, amount_cents=2500)  # goods 21.90 €, fee 4.90 €
+    payload = delivered_payload(town, clock)
+    payload["vouchers"] = [voucher.code]
+    result = orders.create_checkout(parse_checkout(payload), now=clock.now, provider=payments,
+                                    payload=payload,
+                                    geocoder=app.extensions["comptoir.geocoder"])
+    checkout = orders.get_checkout(result.checkout_id)
+    assert card_due_cents(checkout) == 900 + 1290 + FEE - 2500
+    orders.pay_checkout(checkout.id, "test_ok", now=clock.now, provider=payments)
+    prepare(checkout, clock, payments)
+    clock.set("2026-11-24T17:40:00+01:00")
+
+    courier_says(checkout, "delivered")
+    hand_over(checkout, clock, payments)
+
+    assert captured_cents(checkout.id) == 900 + 1290 + FEE - 2500
+    # The voucher paid the goods (21.90 €) and 3.10 € of the fee; the card the last 1.80 €.
+    assert sorted(fee_entries(checkout)) == [("delivery_fee", 180, "capture"),
+                                             ("delivery_fee", 310, "voucher")]
+    shops = shop_entries(checkout)
+    assert shops[SHARE] + shops[COMMISSION] == 900 + 1290
