@@ -15,3 +15,4 @@ from app.api import figures  # noqa: E402,F401
 from app.api import manager  # noqa: E402,F401
 from app.api import merchant_products  # noqa: E402,F401
 from app.api import courier  # noqa: E402,F401
+from app.api import delivery  # noqa: E402,F401

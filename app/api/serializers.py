@@ -5,6 +5,8 @@ from datetime import date, datetime
 from app import clock
 from app.catalog.models import Product
 from app.catalog.promotions import shown_price
+from app.delivery.models import DeliveryRequest
+from app.delivery.services import delivery_for_checkout, window_bounds
 from app.orders.event_text import event_text
 from app.orders.models import Checkout, Order
 from app.payments.providers import PaymentProvider
@@ -79,11 +81,23 @@ def checkout_json(checkout: Checkout, provider: PaymentProvider, *, private: boo
             item["tracking_token"] = order.tracking_token
         orders.append(item)
     data = {"id": checkout.id, "status": checkout.status, "total_cents": checkout.total_cents,
-            "hold_expires_at": iso(checkout.hold_expires_at), "orders": orders}
+            "hold_expires_at": iso(checkout.hold_expires_at), "orders": orders,
+            "delivery": delivery_json(delivery_for_checkout(checkout.id))}
     if private:
         data["payment"] = payment_details(provider, checkout)
         data["vouchers_cents"] = checkout_vouchers(checkout.id).held_cents
     return data
+
+
+def delivery_json(request: DeliveryRequest | None) -> dict | None:
+    """A checkout's home delivery (null: collected in the shops); the fee is in the
+    checkout's total_cents, not in any order's."""
+    if request is None:
+        return None
+    start, end = window_bounds(request.window, request.day)
+    return {"window_id": request.window_id, "day": request.day.isoformat(), "start": iso(start),
+            "end": iso(end), "fee_cents": request.fee_cents, "address": request.label,
+            "status": request.status}
 
 
 def order_json(order: Order) -> dict:

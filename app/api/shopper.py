@@ -2,7 +2,7 @@
 from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 
-from app import clock, payments_provider
+from app import clock, geocoder, payments_provider
 from app.api import bp
 from app.api.inputs import ID, date_arg, json_object, page_arg, text_arg
 from app.api.serializers import (checkout_json, order_json, product_json, shop_detail_json,
@@ -59,7 +59,8 @@ def create_checkout():
     result = orders.create_checkout(wanted, now=clock(),
                                     provider=payments_provider(), payload=payload,
                                     idempotency_key=key, client_ip=request.remote_addr,
-                                    limits=PendingLimits.of(current_app.config))
+                                    limits=PendingLimits.of(current_app.config),
+                                    geocoder=geocoder())
     # Stripe's PaymentIntent is opened here, the hold committed: a GET only reads it.
     open_payment(payments_provider(), result.checkout_id)
     response = jsonify(checkout_json(result.checkout, payments_provider(), private=True))

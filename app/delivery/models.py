@@ -119,6 +119,7 @@ class DeliveryRequest(db.Model):
 
     shops: so.Mapped[list["DeliveryPickup"]] = so.relationship(
         cascade="all, delete-orphan", order_by="DeliveryPickup.shop_id")
+    window: so.Mapped[DeliveryWindow] = so.relationship()
 
 
 class DeliveryPickup(db.Model):

@@ -12,10 +12,11 @@ from flask_babel import gettext as _
 from app.database import DROPS, capped_counter, current_unit, unit_of_work, utcnow
 from app.delivery.errors import DeliveryUnavailable
 from app.delivery.geocoding import Address, Geocoder, GeocoderUnavailable
-from app.delivery.models import (REQUEST_CANCELLED, REQUEST_HELD, DeliveryPickup,
-                                 DeliveryRequest, DeliveryWindow, DeliveryZone, WindowDrops)
+from app.delivery.models import (REQUEST_CANCELLED, REQUEST_DELIVERED, REQUEST_FAILED,
+                                 REQUEST_HELD, DeliveryPickup, DeliveryRequest, DeliveryWindow,
+                                 DeliveryZone, WindowDrops)
 from app.delivery.transitions import move_request
-from app.errors import Conflict, Invalid, NotFound
+from app.errors import Conflict, DomainError, Invalid, NotFound
 from app.extensions import db
 from app.money import euros
 from app.pickup.services import BOOKING_HORIZON_DAYS, closed_on
@@ -359,6 +360,15 @@ def hold_delivery(address: Address, shops: list[Shop], basket_cents: int, window
     """A delivery request holding one drop of its window, checked against every rule.
     Joins the caller's unit of work: the checkout will hold its stock, its seats and this
     drop in one transaction."""
+    offer = offered_window(address, shops, basket_cents, window_id, day, now, field=field)
+    return hold_offer(offer, address, shops, checkout_id=checkout_id, parcels=parcels,
+                      field=field)
+
+
+def offered_window(address: Address, shops: list[Shop], basket_cents: int, window_id: int,
+                   day: date, now: datetime, *, field: str = "window") -> WindowOffer:
+    """The window on that day if it can be chosen now, else the refusal on `field` (422,
+    409 when only full). Reads only: the checkout checks before it writes anything."""
     offer = next((o for o in windows_for(address, shops, basket_cents, now)
                   if o.window_id == window_id and o.day == day), None)
     if offer is None:
@@ -368,6 +378,14 @@ def hold_delivery(address: Address, shops: list[Shop], basket_cents: int, window
         raise Conflict(refusal_text(REFUSED_FULL), field=field, code=REFUSED_FULL)
     if offer.refusal:
         raise Invalid(refusal_text(offer.refusal), field=field, code=offer.refusal)
+    return offer
+
+
+def hold_offer(offer: WindowOffer, address: Address, shops, *, checkout_id: int | None = None,
+               parcels: int = 1, field: str = "window") -> DeliveryRequest:
+    """The request and its drop for an offer checked by offered_window, in the caller's
+    unit of work (after its seats in the lock order). `shops`: anything with an id."""
+    window_id, day = offer.window_id, offer.day
     with unit_of_work():
         window = db.session.get(DeliveryWindow, window_id)
         take_drop(window, day, field=field)
@@ -394,3 +412,90 @@ def cancel_request(request_id: int, *, actor: str = "system",
         window_id, day = request.window_id, request.day
         current_unit().later((DROPS, window_id, day, request_id),
                              lambda: release_drop(window_id, day))
+
+
+# ---- The checkout's delivery -----------------------------------------------------------
+
+def _same_label(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def resolve_address(geocoder: Geocoder, label: str, *, field: str = "address") -> Address:
+    """The address a shopper picked, by its label, as the geocoder finds it again: the
+    coordinates are always ours, never the client's. A label it does not give back (typed
+    by hand, or of another town) is refused on `field`."""
+    label = (label or "").strip()
+    if not label:
+        raise Invalid(_("Indiquez l'adresse de livraison."), field=field, code="required")
+    try:
+        found = suggest_addresses(geocoder, label)
+    except DeliveryUnavailable as error:
+        raise DeliveryUnavailable(error.message, field=field, code=error.code) from None
+    address = next((a for a in found if _same_label(a.label, label)), None)
+    if address is None:
+        raise Invalid(_("Adresse introuvable : choisissez-la parmi les suggestions."),
+                      field=field, code="unknown_address")
+    return address
+
+
+# Where quote's and windows_for's refusals land in a checkout request.
+CHECKOUT_FIELDS = {"address": "delivery.address", "day": "delivery.day", "basket": "orders",
+                   "shops": "orders"}
+
+
+def check_for_checkout(address: Address, shops: list[Shop], basket_cents: int,
+                       window_id: int, day: date, now: datetime) -> WindowOffer:
+    """offered_window with each refusal named as the checkout request's field."""
+    try:
+        return offered_window(address, shops, basket_cents, window_id, day, now,
+                              field="delivery.window_id")
+    except DomainError as error:
+        error.field = CHECKOUT_FIELDS.get(error.field, error.field)
+        raise
+
+
+def delivery_for_checkout(checkout_id: int) -> DeliveryRequest | None:
+    """The delivery a checkout chose; None for a pickup. Its orders are delivered when
+    this request is (status REQUEST_DELIVERED), each then moved ready -> collected."""
+    return db.session.scalar(sa.select(DeliveryRequest)
+                             .where(DeliveryRequest.checkout_id == checkout_id))
+
+
+def fee_due_cents(checkout_id: int, *, delivered_only: bool) -> int:
+    """The checkout's delivery fee: what the card authorises for (delivered_only=False,
+    while the request is live) or may capture (only once it is delivered)."""
+    request = delivery_for_checkout(checkout_id)
+    if request is None:
+        return 0
+    if delivered_only:
+        return request.fee_cents if request.status == REQUEST_DELIVERED else 0
+    return request.fee_cents if request.status not in (REQUEST_CANCELLED, REQUEST_FAILED) else 0
+
+
+
+@dataclass(frozen=True)
+class DeliveryOptions:
+    """What a shopper chooses a delivery from: the address's zone, its fee for the basket
+    and every window of the coming days, offered or refused with its reason."""
+    address: Address
+    zone: DeliveryZone
+    fee_cents: int
+    offers: list[WindowOffer]
+
+
+def delivery_options(address: Address, shops: list[Shop], basket_cents: int,
+                     now: datetime) -> DeliveryOptions:
+    offers = windows_for(address, shops, basket_cents, now)  # outside, below minimum: refused
+    found = quote(address, basket_cents, None)
+    return DeliveryOptions(address, found.zone, found.fee_cents, offers)
+
+
+def shops_by_slug(slugs: list[str], *, field: str = "shops") -> list[Shop]:
+    """The basket's shops, each open for orders; an unknown one is refused on `field`."""
+    found = {shop.slug: shop for shop in db.session.scalars(
+        sa.select(Shop).where(Shop.slug.in_(slugs), Shop.active.is_(True)))}
+    for slug in slugs:
+        if slug not in found:
+            raise Invalid(_("Boutique inconnue : %(slug)s.", slug=slug), field=field,
+                          code="unknown_shop")
+    return [found[slug] for slug in dict.fromkeys(slugs)]

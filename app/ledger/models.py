@@ -45,6 +45,32 @@ class LedgerEntry(db.Model):
     at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
 
 
+DELIVERY_FEE = "delivery_fee"  # a home delivery's fee: the association's, no shop's part
+ASSOCIATION_KINDS = (DELIVERY_FEE,)
+
+
+class AssociationEntry(db.Model):
+    """Append-only: money that is the association's own revenue and no shop's (a delivery
+    fee), so it never enters a shop's statement, share or commission. `source` as in
+    LedgerEntry ("capture:<payment transaction id>", "voucher:<checkout id>"); unique per
+    (source, kind), so recording twice is impossible."""
+
+    __tablename__ = "association_entries"
+    __table_args__ = (
+        sa.CheckConstraint("amount_cents >= 0", name="amount"),
+        sa.CheckConstraint(f"kind IN ('{DELIVERY_FEE}')", name="kind"),
+        sa.UniqueConstraint("source", "kind", name="uq_association_entries_source_kind"),
+        sa.Index("ix_association_entries_at", "at"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    checkout_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("checkouts.id"), index=True)
+    source: so.Mapped[str] = so.mapped_column(sa.String(40))
+    kind: so.Mapped[str] = so.mapped_column(sa.String(20))
+    amount_cents: so.Mapped[int]
+    at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+
+
 class Refund(db.Model):
     """Money given back on a collected order: a row of its own, never an edited capture.
 

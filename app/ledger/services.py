@@ -21,8 +21,8 @@ from schwifty.exceptions import SchwiftyException
 from app.database import insert_ignore, unit_of_work
 from app.errors import Invalid, NotFound
 from app.extensions import db
-from app.ledger.models import (COMMISSION, REFUND_COMMISSION, REFUND_SHARE, SHARE, LedgerEntry,
-                               Refund)
+from app.ledger.models import (COMMISSION, DELIVERY_FEE, REFUND_COMMISSION, REFUND_SHARE, SHARE,
+                               AssociationEntry, LedgerEntry, Refund)
 from app.orders.models import COLLECTED, Order
 from app.payments.models import PaymentTransaction
 from app.shops.models import Shop
@@ -67,15 +67,41 @@ def voucher_source(checkout_id: int) -> str:
 
 
 def record_voucher_payment(checkout_id: int, collected: list[Order], voucher_cents: int, *,
-                           at: datetime) -> None:
+                           at: datetime, fee_cents: int = 0) -> None:
     """What the town's vouchers paid of a checkout, as sales of its collected orders, in
-    order id order (the association holds that money already: it sold the vouchers)."""
+    order id order (the association holds that money already: it sold the vouchers); what
+    is left of it paid the delivery fee (`fee_cents`, owed only once delivered)."""
     left = voucher_cents
     for order in sorted(collected, key=lambda order: order.id):
         part = min(left, order.confirmed_total_cents)
         if part:
             record_sale(order, part, source=voucher_source(checkout_id), at=at)
         left -= part
+    if min(left, fee_cents):
+        record_fee(checkout_id, min(left, fee_cents), source=voucher_source(checkout_id), at=at)
+
+
+def record_fee(checkout_id: int, amount_cents: int, *, source: str, at: datetime) -> None:
+    """A delivery fee paid: the association's revenue, no shop's share, no commission."""
+    db.session.execute(insert_ignore(AssociationEntry).values(
+        checkout_id=checkout_id, source=source, kind=DELIVERY_FEE, amount_cents=amount_cents,
+        at=at))
+
+
+def fee_paid_cents(checkout_id: int, *, source: str | None = None) -> int:
+    query = sa.select(sa.func.coalesce(sa.func.sum(AssociationEntry.amount_cents), 0)).where(
+        AssociationEntry.checkout_id == checkout_id, AssociationEntry.kind == DELIVERY_FEE)
+    if source is not None:
+        query = query.where(AssociationEntry.source == source)
+    return db.session.scalar(query)
+
+
+def fees_between(start: datetime, end: datetime) -> int:
+    """Delivery fees the association received in [start, end)."""
+    return db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(AssociationEntry.amount_cents), 0))
+        .where(AssociationEntry.kind == DELIVERY_FEE, AssociationEntry.at >= start,
+               AssociationEntry.at < end))
 
 
 def _sold(order_id: int, source: str) -> int:
@@ -99,6 +125,13 @@ def record_capture(capture: PaymentTransaction, at: datetime) -> None:
         by_card = order.confirmed_total_cents - order_voucher_paid(order)
         if by_card:
             record_sale(order, by_card, source=f"capture:{capture.id}", at=at)
+    # The delivery fee, once delivered, is in the capture too: the association's own line.
+    from app.delivery.services import fee_due_cents
+    fee = fee_due_cents(capture.checkout_id, delivered_only=True)
+    fee_by_card = fee - fee_paid_cents(capture.checkout_id,
+                                       source=voucher_source(capture.checkout_id))
+    if fee_by_card > 0:
+        record_fee(capture.checkout_id, fee_by_card, source=f"capture:{capture.id}", at=at)
 
 
 def order_sale(order_id: int) -> tuple[int, int | None]:

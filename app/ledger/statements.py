@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from app.errors import Invalid
 from app.extensions import db
 from app.ledger.models import COMMISSION, REFUND_COMMISSION, REFUND_SHARE, SHARE, LedgerEntry
-from app.ledger.services import bank_problem
+from app.ledger.services import bank_problem, fees_between
 from app.shops.models import Shop
 from app.spreadsheet import csv_text
 from app.timeutil import town_tz
@@ -80,6 +80,7 @@ class ShopStatement:
 class Statements:
     period: Period
     shops: list[ShopStatement]
+    fees_cents: int = 0  # delivery fees: the association's own, in no shop's statement
 
     def total(self, name: str) -> int:
         return sum(getattr(statement, name) for statement in self.shops)
@@ -134,7 +135,8 @@ def build_statements(period: Period, *, shop_slug: str | None = None,
     if with_lines:
         _add_lines(shops, in_period)
     kept = [s for s in shops.values() if s.shop.id in seen or shop_slug is not None]
-    return Statements(period=period, shops=kept)
+    return Statements(period=period, shops=kept,
+                      fees_cents=fees_between(period.start, period.end))
 
 
 def _add_lines(shops: dict[int, ShopStatement], in_period) -> None:

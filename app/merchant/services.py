@@ -12,6 +12,8 @@ import sqlalchemy.orm as so
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.delivery.models import DeliveryRequest
+from app.delivery.services import delivery_for_checkout
 from app.errors import Invalid, NotFound
 from app.extensions import db
 from app.ledger.services import order_sale, order_voucher_paid
@@ -99,6 +101,7 @@ class QueueEntry:
     lines_count: int
     total_cents: int
     not_told: NotTold | None = None  # its latest SMS did not reach the shopper
+    delivered: bool = False  # a courier collects it for a home delivery (slot = the window)
 
 
 @dataclass
@@ -129,17 +132,29 @@ def paid_orders_between(start: datetime, end: datetime) -> list[Order]:
         .order_by(Order.slot_start, Order.id)))
 
 
-def queue_entry(order: Order, not_told: NotTold | None = None) -> QueueEntry:
+def queue_entry(order: Order, not_told: NotTold | None = None,
+                delivered: bool | None = None) -> QueueEntry:
+    if delivered is None:
+        delivered = delivery_for_checkout(order.checkout_id) is not None
     return QueueEntry(order=order, status_label=STATE_LABELS[order.status],
                       phone=display_phone(order.customer.phone), lines_count=len(order.lines),
-                      total_cents=current_total_cents(order), not_told=not_told)
+                      total_cents=current_total_cents(order), not_told=not_told,
+                      delivered=delivered)
+
+
+def delivered_checkouts(orders: list[Order]) -> set[int]:
+    """Which of these orders' checkouts are delivered at home: one query for a queue."""
+    ids = {order.checkout_id for order in orders}
+    return set(db.session.scalars(sa.select(DeliveryRequest.checkout_id)
+                                  .where(DeliveryRequest.checkout_id.in_(ids)))) if ids else set()
 
 
 def shop_queue(shop_id: int, day: date, status: str | None = None) -> Queue:
     orders = order_services.shop_queue(shop_id, status=status, day=day)
     untold = not_told([order.id for order in orders])  # one query for the whole queue
-    slots = _by_slot([o for o in orders if o.status in OPEN_STATES], untold)
-    done = _by_slot([o for o in orders if o.status not in OPEN_STATES], untold)
+    delivered = delivered_checkouts(orders)
+    slots = _by_slot([o for o in orders if o.status in OPEN_STATES], untold, delivered)
+    done = _by_slot([o for o in orders if o.status not in OPEN_STATES], untold, delivered)
     start, end = day_bounds(day)
     placed = sa.select(sa.func.count(Order.id)).where(Order.shop_id == shop_id,
                                                       Order.status == PLACED)
@@ -154,10 +169,11 @@ def shop_queue(shop_id: int, day: date, status: str | None = None) -> Queue:
                  later_to_handle=later, next_day_to_handle=next_day, done=done)
 
 
-def _by_slot(orders: list[Order], untold: dict) -> list[SlotGroup]:
+def _by_slot(orders: list[Order], untold: dict, delivered: set[int]) -> list[SlotGroup]:
     slots = []
     for slot_start, group in groupby(orders, key=lambda order: order.slot_start):
-        entries = [queue_entry(order, untold.get(order.id)) for order in group]
+        entries = [queue_entry(order, untold.get(order.id), order.checkout_id in delivered)
+                   for order in group]
         slots.append(SlotGroup(slot_start, entries[0].order.slot_end, entries))
     return slots
 

@@ -5,8 +5,8 @@ statements built once (app.database.built_once) on the session's connection rath
 ORM objects: about as many statements as a hand-written transaction, each a few dozen
 microseconds of Python. The rules are the same as everywhere: shops and products are
 checked, the slot must be offered, stock and seats are taken by conditional statements
-in one lock order (products by id, seats, vouchers), and an error anywhere writes nothing
-(the caller's transaction rolls back).
+in one lock order (products by id, seats, a delivery's drop, vouchers), and an error
+anywhere writes nothing (the caller's transaction rolls back).
 """
 import math
 import secrets
@@ -14,18 +14,22 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask_babel import gettext as _
 
 from app.catalog.models import Product, price_at
 from app.catalog.services import take_stock
 from app.database import built_once, dialect_insert
+from app.delivery.geocoding import Address
+from app.delivery.services import WindowOffer, check_for_checkout, hold_offer
 from app.errors import Conflict, Invalid, RateLimited
 from app.extensions import db
 from app.orders.models import (CHECKOUT_PENDING, PENDING_PAYMENT, Checkout, Customer, Order,
                                OrderEvent, OrderLine)
 from app.orders.requests import CheckoutRequest
 from app.orders.transitions import SHOPPER
-from app.pickup.services import load_schedules, offered_slot, take_seat
+from app.pickup.services import Slot, load_schedules, offered_slot, take_seat
+from app.shops.models import Shop
 from app.vouchers import services as vouchers
 
 
@@ -122,12 +126,35 @@ def _check_waiting(limits: PendingLimits, customer_id: int, client_ip: str | Non
                 retry_after=math.ceil((first_end - now).total_seconds()))
 
 
+@dataclass(frozen=True)
+class _Delivery:
+    offer: WindowOffer
+    shops: list[Shop]
+
+
+def _delivery_offer(request: CheckoutRequest, address: Address, schedules: dict,
+                    basket_cents: int, now: datetime) -> _Delivery:
+    """The delivery window checked against every shop of the basket (read, before any
+    stock or drop is taken)."""
+    ids = [schedules[o.shop].id for o in request.orders]
+    shops = list(db.session.scalars(sa.select(Shop).where(Shop.id.in_(ids))
+                                    .options(so.selectinload(Shop.hours),
+                                             so.selectinload(Shop.closures))
+                                    .order_by(Shop.id)))
+    choice = request.delivery
+    return _Delivery(check_for_checkout(address, shops, basket_cents, choice.window_id,
+                                        choice.day, now), shops)
+
+
 def hold_basket(request: CheckoutRequest, *, now: datetime, provider_name: str,
                 idempotency_key: str | None, request_hash: str | None,
-                client_ip: str | None = None, limits: PendingLimits | None = None) -> int:
-    """Write the checkout, one order per shop and their lines; take stock and seats.
-    Returns the checkout's id. Runs inside the caller's transaction. With `limits`, a
-    phone or address already waiting to pay that many checkouts is refused (429)."""
+                client_ip: str | None = None, limits: PendingLimits | None = None,
+                delivery_address: Address | None = None) -> int:
+    """Write the checkout, one order per shop and their lines; take stock and seats (or,
+    delivered, one drop of the window, the orders' slot being the window). Returns the
+    checkout's id. Runs inside the caller's transaction. With `limits`, a phone or address
+    already waiting to pay that many checkouts is refused (429). `delivery_address`: the
+    request's delivery address as the geocoder found it (never the client's coordinates)."""
     conn = db.session.connection()
     schedules = load_schedules([o.shop for o in request.orders], now, conn)
     wanted = [line.product_id for o in request.orders for line in o.lines]
@@ -147,9 +174,10 @@ def hold_basket(request: CheckoutRequest, *, now: datetime, provider_name: str,
                 raise Invalid(_("%(most)s au plus par commande pour « %(product)s ».",
                                 most=product.max_per_order, product=product.name),
                               field=f"{line.field}.quantity", code="over_line_limit")
-        # Seats left are not read here: take_seat's conditional statement decides.
-        slots[order.shop] = offered_slot(shop, order.slot, now, field=f"{order.field}.slot",
-                                         count_seats=False)
+        if request.delivery is None:
+            # Seats left are not read here: take_seat's conditional statement decides.
+            slots[order.shop] = offered_slot(shop, order.slot, now,
+                                             field=f"{order.field}.slot", count_seats=False)
 
     customer_id = _customer({"phone": request.phone, "name": request.name,
                              "email": request.email, "language": request.language,
@@ -163,9 +191,17 @@ def hold_basket(request: CheckoutRequest, *, now: datetime, provider_name: str,
     order_totals = [sum(prices[line.product_id] * line.quantity
                         for line in order.lines) for order in request.orders]
     hold = min(schedules[o.shop].hold_minutes for o in request.orders)
+    delivery = None
+    if request.delivery is not None:
+        delivery = _delivery_offer(request, delivery_address, schedules, sum(order_totals),
+                                   now)
+        for order in request.orders:  # ready before the window starts, queued by it
+            slots[order.shop] = Slot(delivery.offer.start, delivery.offer.end, 0)
+    fee = delivery.offer.fee_cents if delivery else 0
     # A duplicate Idempotency-Key fails here (unique key), before any stock moves.
     checkout_id = _checkout({
-        "customer_id": customer_id, "status": CHECKOUT_PENDING, "total_cents": sum(order_totals),
+        "customer_id": customer_id, "status": CHECKOUT_PENDING,
+        "total_cents": sum(order_totals) + fee,
         "hold_expires_at": now + timedelta(minutes=hold), "idempotency_key": idempotency_key,
         "request_hash": request_hash, "payment_provider": provider_name, "client_ip": client_ip,
         "created_at": now,
@@ -179,9 +215,13 @@ def hold_basket(request: CheckoutRequest, *, now: datetime, provider_name: str,
             raise Conflict(_("Plus que %(left)s en stock pour « %(product)s ».", left=left,
                              product=products[line.product_id].name),
                            field=f"{line.field}.quantity", code="out_of_stock")
-    for order in sorted(request.orders, key=lambda o: (schedules[o.shop].id, o.slot)):
-        take_seat(schedules[order.shop], slots[order.shop].start, field=f"{order.field}.slot",
-                  connection=conn)
+    if delivery is None:
+        for order in sorted(request.orders, key=lambda o: (schedules[o.shop].id, o.slot)):
+            take_seat(schedules[order.shop], slots[order.shop].start,
+                      field=f"{order.field}.slot", connection=conn)
+    else:  # no seat: one drop of the window, after seats in the lock order
+        hold_offer(delivery.offer, delivery_address, delivery.shops, checkout_id=checkout_id,
+                   field="delivery.window_id")
 
     order_ids = _orders([{
         "checkout_id": checkout_id, "shop_id": schedules[order.shop].id,
@@ -200,7 +240,7 @@ def hold_basket(request: CheckoutRequest, *, now: datetime, provider_name: str,
               "to_status": None, "actor": SHOPPER, "code": "hold_started", "at": now}
              for order_id in order_ids], conn)
     # Vouchers last (after seats in the lock order): each covers what the previous left.
-    left = sum(order_totals)
+    left = sum(order_totals) + fee
     for i, code in enumerate(request.vouchers):
         if left == 0:
             break

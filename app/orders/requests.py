@@ -1,7 +1,7 @@
 """What a checkout request must look like; every error names its field (orders[0].lines[1].quantity)."""
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import gettext as _
 
@@ -28,9 +28,18 @@ class LineRequest:
 @dataclass(frozen=True)
 class OrderRequest:
     shop: str
-    slot: datetime
+    slot: datetime | None  # None when the basket is delivered
     lines: tuple[LineRequest, ...]
     field: str
+
+
+@dataclass(frozen=True)
+class DeliveryChoice:
+    """Home delivery for the whole basket: the address as the geocoder suggested it (it is
+    geocoded again by the server), a window and its day."""
+    address: str
+    window_id: int
+    day: date
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,7 @@ class CheckoutRequest:
     vouchers: tuple[str, ...] = ()  # town gift voucher codes, spent in this order
     language: str | None = None  # of the shopper's SMS; None keeps the one they had
     sms_promotions: bool = False  # consents to the town's promotional SMS
+    delivery: DeliveryChoice | None = None  # None: each order collected in its shop
 
 
 def _obj(value, field: str) -> dict:
@@ -111,6 +121,7 @@ def parse_checkout(payload) -> CheckoutRequest:
         promotions = False
     elif not isinstance(promotions, bool):
         raise Invalid(_("true ou false attendu."), field="customer.sms_promotions")
+    delivery = _delivery(data.get("delivery"))
     orders, seen_shops = [], set()
     for i, raw_order in enumerate(_list(data.get("orders"), "orders", MAX_ORDERS)):
         where = f"orders[{i}]"
@@ -120,7 +131,14 @@ def parse_checkout(payload) -> CheckoutRequest:
             raise Invalid(_("Une seule commande par boutique."), field=f"{where}.shop",
                           code="duplicate_shop")
         seen_shops.add(shop)
-        slot = _slot(order, "slot", f"{where}.slot")
+        if delivery is None:
+            slot = _slot(order, "slot", f"{where}.slot")
+        elif order.get("slot") is not None:
+            raise Invalid(_("Pas de créneau de retrait pour une livraison : le créneau de "
+                            "livraison vaut pour tout le panier."), field=f"{where}.slot",
+                          code="slot_with_delivery")
+        else:
+            slot = None
         lines, seen_products = [], set()
         for j, raw_line in enumerate(_list(order.get("lines"), f"{where}.lines", MAX_LINES)):
             at = f"{where}.lines[{j}]"
@@ -135,7 +153,28 @@ def parse_checkout(payload) -> CheckoutRequest:
             lines.append(LineRequest(product_id, quantity, at))
         orders.append(OrderRequest(shop, slot, tuple(lines), where))
     return CheckoutRequest(name, phone, email, tuple(orders), _vouchers(data.get("vouchers")),
-                           language, promotions)
+                           language, promotions, delivery)
+
+
+MAX_ADDRESS = 250  # a delivery request's label column
+
+
+def _delivery(raw) -> DeliveryChoice | None:
+    if raw is None:
+        return None
+    data = _obj(raw, "delivery")
+    address = _text(data, "address", "delivery.address", most=MAX_ADDRESS)
+    window_id = _int(data.get("window_id"), "delivery.window_id", 1, 2**31 - 1,
+                     N_("Créneau de livraison"))
+    raw_day = data.get("day")
+    try:
+        if not isinstance(raw_day, str) or len(raw_day) != 10:
+            raise ValueError
+        day = date.fromisoformat(raw_day)
+    except ValueError:
+        raise Invalid(_("Jour illisible (AAAA-MM-JJ attendu)."), field="delivery.day",
+                      code="invalid_day") from None
+    return DeliveryChoice(address, window_id, day)
 
 
 def _vouchers(raw) -> tuple[str, ...]:

@@ -16,6 +16,8 @@ from sqlalchemy.exc import IntegrityError
 
 from app.catalog.services import confirm_short
 from app.database import PRODUCTS, for_update, unit_of_work
+from app.delivery.geocoding import Geocoder
+from app.delivery.services import delivery_for_checkout, resolve_address
 from app.errors import Conflict, Invalid, NotFound, PaymentDeclined
 from app.extensions import db
 from app.notify import texts
@@ -72,21 +74,30 @@ def _replay(key: str, request_hash: str) -> CheckoutResult | None:
 def create_checkout(request: CheckoutRequest, *, now: datetime, provider: PaymentProvider,
                     payload=None, idempotency_key: str | None = None,
                     client_ip: str | None = None,
-                    limits: PendingLimits | None = None) -> CheckoutResult:
-    """Hold stock and a seat at each shop until hold_expires_at; nothing is written on error.
-    A replay is answered before `limits` are counted: a retry is not one more basket."""
+                    limits: PendingLimits | None = None,
+                    geocoder: Geocoder | None = None) -> CheckoutResult:
+    """Hold stock and a seat at each shop (or, for a delivery, one drop of its window)
+    until hold_expires_at; nothing is written on error. A replay is answered before
+    `limits` are counted: a retry is not one more basket. A delivery's address is looked
+    up again with `geocoder`, before the transaction (it may be an outside service)."""
     # Only a replay needs to compare bodies.
     request_hash = _request_hash(payload) if idempotency_key and payload is not None else None
     if idempotency_key:
-        replay = _replay(idempotency_key, request_hash)
+        with unit_of_work(write=False):
+            replay = _replay(idempotency_key, request_hash)
         if replay:
             return replay
+    address = None
+    if request.delivery is not None:
+        if geocoder is None:
+            raise RuntimeError("a delivered checkout needs the geocoder")
+        address = resolve_address(geocoder, request.delivery.address, field="delivery.address")
     try:
         with unit_of_work():
             checkout_id = hold_basket(request, now=now, provider_name=provider.name,
                                       idempotency_key=idempotency_key,
                                       request_hash=request_hash, client_ip=client_ip,
-                                      limits=limits)
+                                      limits=limits, delivery_address=address)
     except IntegrityError:
         # Another request with the same Idempotency-Key won the race: give its answer.
         if idempotency_key:
@@ -332,6 +343,9 @@ def move_slot(order_id: int, new_start: datetime, *, shop_id: int | None, actor:
             raise Conflict(_("La commande est %(state)s : son créneau ne peut plus changer.",
                              state=_(STATE_LABELS[order.status])),
                            code="invalid_state", field="status")
+        if delivery_for_checkout(order.checkout_id) is not None:
+            raise Conflict(_("Commande livrée à domicile : son créneau est celui de la "
+                             "livraison."), code="delivered_order", field="slot")
         shop = order.shop
         if not shop.active:
             raise Invalid(_("La boutique ne propose plus de créneau."), field="slot",

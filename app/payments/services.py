@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from app.database import (VOUCHERS, claim_rows, current_unit, for_update, insert_ignore,
                           unit_of_work)
+from app.delivery.services import fee_due_cents
 from app.extensions import db
 from app.ledger.services import record_capture, record_voucher_payment
 from app.orders.models import (CHECKOUT_PENDING, COLLECTED, ENDED_STATES, PENDING_PAYMENT,
@@ -28,6 +29,8 @@ def card_due_cents(checkout: Checkout) -> int:
     less what the checkout's vouchers hold."""
     waiting = sum(order.total_cents for order in checkout.orders
                   if order.status == PENDING_PAYMENT)
+    if waiting:  # a delivered basket's fee is authorised with its goods
+        waiting += fee_due_cents(checkout.id, delivered_only=False)
     return max(0, waiting - checkout_vouchers(checkout.id).held_cents)
 
 
@@ -97,9 +100,11 @@ def settle_if_done(checkout: Checkout, now: datetime) -> None:
         return
     collected = db.session.scalars(sa.select(Order).where(
         Order.checkout_id == checkout.id, Order.status == COLLECTED).order_by(Order.id)).all()
-    amount = sum(order.confirmed_total_cents for order in collected)
+    # A delivery's fee only once the courier handed the basket over: never otherwise.
+    fee = fee_due_cents(checkout.id, delivered_only=True) if collected else 0
+    amount = sum(order.confirmed_total_cents for order in collected) + fee
     by_vouchers = consume_for_checkout(checkout.id, amount, now=now).consumed_cents
-    record_voucher_payment(checkout.id, collected, by_vouchers, at=now)
+    record_voucher_payment(checkout.id, collected, by_vouchers, at=now, fee_cents=fee)
     auth = authorization(checkout.id)
     if auth is None or auth.provider == VOUCHER_ONLY:
         return

@@ -5,7 +5,7 @@ from flask import (abort, current_app, flash, jsonify, redirect, render_template
                    url_for)
 from flask_babel import get_locale, gettext as _
 
-from app import clock, payments_provider
+from app import clock, geocoder, payments_provider
 from app.catalog.models import Product, order_limit
 from app.errors import DomainError, NotFound
 from app.extensions import db
@@ -22,7 +22,7 @@ from app.i18n import N_
 from app.timeutil import iso, local, local_today
 from app.vouchers.routes import codes_in_checkout, lookup_limit
 from app.vouchers.services import checkout_vouchers, record_checkout_lookups
-from app.web import cart
+from app.web import cart, delivery
 from app.web.forms import (AddToCartForm, CartLineForm, PaymentForm, RemoveLineForm,
                            checkout_form, slot_field_name)
 from app.web.routes import _safe_next, bp
@@ -105,8 +105,9 @@ def _new_idempotency_key() -> str:
     return f"web-{uuid.uuid4().hex}"
 
 
-def _checkout_payload(form, view: cart.CartView) -> dict:
-    """The body of the API's POST /checkouts, so that both go through the same rules."""
+def _checkout_payload(form, view: cart.CartView, delivery=None) -> dict:
+    """The body of the API's POST /checkouts, so that both go through the same rules.
+    `delivery` (app.web.delivery.ChosenDelivery): the whole basket delivered, no slots."""
     # The SMS follow the language of the pages: French unless the shopper reads English.
     customer = {"name": form.name.data, "phone": form.phone.data,
                 "language": "en" if get_locale().language == "en" else "fr",
@@ -115,8 +116,10 @@ def _checkout_payload(form, view: cart.CartView) -> dict:
         customer["email"] = form.email.data
     voucher = (form.voucher.data or "").strip()
     return {"customer": customer, **({"vouchers": [voucher]} if voucher else {}),
+            **({"delivery": delivery.request_part()} if delivery else {}),
             "orders": [{"shop": group.shop.slug,
-                        "slot": form[slot_field_name(group.shop.id)].data,
+                        **({} if delivery else
+                           {"slot": form[slot_field_name(group.shop.id)].data}),
                         "lines": [{"product_id": line.product_id, "quantity": line.quantity}
                                   for line in group.lines]}
                        for group in view.groups]}
@@ -216,11 +219,20 @@ def checkout():
     if view.orphans:
         flash(_("Retirez d'abord les articles qui ne sont plus en vente."), "error")
         return redirect(url_for(".cart"))
-    form = checkout_form([group.shop.id for group in view.groups])
+    if request.args.get("mode") == "retrait":  # "Retrait en boutique" chosen over delivery
+        delivery.forget()
+        return redirect(url_for(".checkout"))
+    chosen_delivery = delivery.chosen()  # then no slot to choose: the delivery's window
+    delivery_summary = delivery.summary(chosen_delivery, view.total_cents) \
+        if chosen_delivery else None
+    if delivery_summary is None:  # none chosen, or its window is gone: pickup
+        chosen_delivery = None
+    form = checkout_form([] if chosen_delivery else [group.shop.id for group in view.groups])
     errors, status, headers = PageErrors(), 200, {}
     now = clock()
-    slots = {group.shop.id: next_bookable_slots(group.shop, now, days=SLOT_DAYS)
-             for group in view.groups}
+    slots = {} if chosen_delivery else {
+        group.shop.id: next_bookable_slots(group.shop, now, days=SLOT_DAYS)
+        for group in view.groups}
     window = common_window(slots)
     if request.method == "GET":
         form.idempotency_key.data = _new_idempotency_key()
@@ -242,7 +254,7 @@ def checkout():
             form.idempotency_key.data = _new_idempotency_key()
             errors.top.append(_("Le formulaire a expiré : vérifiez-le et validez à nouveau."))
     else:
-        payload = _checkout_payload(form, view)
+        payload = _checkout_payload(form, view, chosen_delivery)
         try:
             wanted = parse_checkout(payload)
             record_checkout_lookups(wanted.vouchers, ip=request.remote_addr or "?", now=now)
@@ -250,7 +262,8 @@ def checkout():
                                             provider=payments_provider(), payload=payload,
                                             idempotency_key=form.idempotency_key.data,
                                             client_ip=request.remote_addr,
-                                            limits=PendingLimits.of(current_app.config))
+                                            limits=PendingLimits.of(current_app.config),
+                                            geocoder=geocoder())
         except DomainError as error:
             errors.place(error, form, view)
             status = error.status
@@ -260,6 +273,7 @@ def checkout():
                 form.idempotency_key.data = _new_idempotency_key()
         else:
             cart.remember_checkout(result.checkout_id)
+            delivery.forget()  # held now; the next basket chooses afresh
             try:  # Stripe's PaymentIntent, opened once the hold is committed
                 payment_services.open_payment(payments_provider(), result.checkout_id)
             except DomainError:
@@ -279,7 +293,8 @@ def checkout():
                            window_chosen=window_chosen, hold_minutes=hold_minutes, hints=hints,
                            errors=errors, error_links=error_links(form, errors, view),
                            today=today, iso=iso,
-                           slot_field_name=slot_field_name), status, headers
+                           slot_field_name=slot_field_name,
+                           delivery=delivery_summary), status, headers
 
 
 # --- payment ----------------------------------------------------------------------------

@@ -36,3 +36,4 @@ _safe_next = same_site  # the shopper forms' `next` goes back to this site only
 from app.web import basket, browse, errors, product, tracking  # noqa: E402,F401
 from app.delivery import courier_routes  # noqa: E402,F401  the courier's round, by its link
 from app.web import pwa  # noqa: E402,F401  manifest, service worker, push opt-in
+from app.web import delivery  # noqa: E402,F401  the delivery step

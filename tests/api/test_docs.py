@@ -33,6 +33,7 @@ EXTENSIONS |= {"/merchant/products/{id}/photo"}  # issue 13: photos
 EXTENSIONS |= {"/courier/rounds/{token}", "/courier/rounds/{token}/stops/{id}/pickup",  # 14
                "/courier/rounds/{token}/stops/{id}/deliver",
                "/courier/rounds/{token}/stops/{id}/fail"}
+EXTENSIONS |= {"/delivery/addresses", "/delivery/windows"}  # issue 14: home delivery
 
 
 def _shape(path: str) -> str:

@@ -24,6 +24,7 @@ from app.api.docs import document
 from app.shops.services import plan_closure
 from tests.api.conftest import bearer
 from tests.conftest import Clock
+from tests.delivery.helpers import TABLES, evening_window, town_zone
 from tests.factories import make_manager
 from tests.factories import (PASSWORD, checkout_payload, first_slot, make_merchant,
                              make_product, make_shop, place_order)
@@ -49,6 +50,8 @@ SEMANTIC = {
     "GET /manager/figures": {"from", "to"},  # to not before from, at most MAX_DAYS apart
     "POST /courier/rounds/{token}/stops/{id}/deliver": {"code"},  # the shopper's code
     "POST /courier/rounds/{token}/stops/{id}/fail": {"note"},  # required with reason other
+    "GET /delivery/windows": {"address", "shops",  # an address found, shops that exist
+                              "basket_cents"},  # not below the zone's minimum
 }
 # A refusal may name the part of the field at fault: a voucher's code. Twilio's status
 # callback names MessageSid for either of its two fields (tests/notify relies on it).
@@ -137,6 +140,10 @@ class Town:
                                json={"lines": []}, headers=self.auth).status_code == 200
         return order
 
+    def delivery_town(self, request: "Request") -> "Request":
+        town_zone(), evening_window()
+        return request
+
     def token(self, order) -> dict:
         return {"X-Tracking-Token": order.tracking_token}
 
@@ -210,6 +217,9 @@ BASE_REQUESTS = {  # one valid request per operation
     "POST /webhooks/twilio/inbound": lambda t: Request(
         form={"From": "+33612345678", "Body": "STOP"}),
     "GET /openapi.json": lambda t: Request(),
+    "GET /delivery/addresses": lambda t: Request(query={"q": "12 rue des Tables"}),
+    "GET /delivery/windows": lambda t: t.delivery_town(Request(query={
+        "address": TABLES.label, "shops": t.shop.slug, "basket_cents": "2500"})),
     "POST /merchant/products": lambda t: Request(headers=t.auth, body={
         "name": "Fougasse aux olives", "price_cents": 320, "stock": 4, "sku": "PAIN-9",
         "ean": "3017620422003", "category": "Pains"}),
