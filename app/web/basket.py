@@ -183,9 +183,9 @@ def error_links(form, errors: PageErrors, view) -> list[tuple[str, str | None]]:
             problems = [line.problem] if line.problem else errors.lines.get(line.product_id, [])
             links += [(said(line.name, problem), f"line-{line.product_id}")
                       for problem in problems]
-        slot = form[slot_field_name(shop.id)]
+        slot = getattr(form, slot_field_name(shop.id), None)  # none: the basket is delivered
         links += [(said(_("Créneau de retrait chez %(shop)s", shop=shop.name), error),
-                   slot.name) for error in slot.errors[:1]]
+                   slot.name) for error in (slot.errors[:1] if slot else [])]
     for field in (form.name, form.phone, form.email, form.voucher):
         links += [(said(field.label.text, error), field.id) for error in field.errors[:1]]
     return links

@@ -13,8 +13,8 @@ from flask_wtf import FlaskForm
 from app import clock, geocoder
 from app.delivery.geocoding import Address
 from app.delivery.models import DeliveryWindow
-from app.delivery.services import (delivery_for_checkout, delivery_options, offered_window,
-                                   quote, resolve_address, suggest_addresses, window_bounds)
+from app.delivery.services import (delivery_options, offered_window, quote, resolve_address,
+                                   suggest_addresses, window_bounds)
 from app.errors import DomainError
 from app.extensions import db
 from app.i18n import N_
@@ -171,7 +171,3 @@ def delivery_step():
                            choice_value=lambda offer: f"{offer.window_id}:{offer.day}"), status
 
 
-
-# The tracking page's delivery lines (templates/web/_delivery_tracking.html) read it.
-bp.add_app_template_global(delivery_for_checkout, "delivery_for_checkout")
-bp.add_app_template_global(window_bounds, "delivery_window_bounds")

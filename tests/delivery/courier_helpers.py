@@ -2,14 +2,16 @@
 from dataclasses import dataclass
 from datetime import date
 
-from app.database import unit_of_work
+from flask import current_app
+
 from app.delivery.models import DeliveryRequest, Round, Stop
 from app.delivery.planning import Point, create_courier, plan_rounds
-from app.delivery.services import hold_delivery
+from app.delivery.services import delivery_for_checkout
 from app.orders import services as orders
 from app.orders.models import Checkout, Order
+from app.orders.requests import parse_checkout
 from tests.delivery.helpers import TABLES, evening_window, town_zone
-from tests.factories import make_product, make_shop, place_order
+from tests.factories import checkout_payload, make_product, make_shop
 
 TUESDAY = date(2026, 11, 24)  # the test clock's day
 # Where the shops stand for the planner (no geocoder called).
@@ -39,11 +41,19 @@ def delivered_basket(clock, payments, *, shops=None, phone="06 12 34 56 78",
                            phone="04 71 02 03 04")]
     lines = {shop: [(make_product(shop, f"Article de {shop.slug}", 450, stock=20), 2)]
              for shop in shops}
-    checkout = place_order(lines, clock.now, payments, phone=phone)
-    checkout.customer.language = language
-    with unit_of_work():
-        request = hold_delivery(TABLES, shops, 900 * len(shops), window.id, TUESDAY,
-                                clock.now, checkout_id=checkout.id)
+    # Through the real delivery checkout: the fee is authorised with the goods.
+    payload = checkout_payload(lines, clock.now, phone=phone)
+    payload["customer"]["language"] = language
+    for order in payload["orders"]:
+        del order["slot"]
+    payload["delivery"] = {"address": TABLES.label, "window_id": window.id,
+                           "day": TUESDAY.isoformat()}
+    result = orders.create_checkout(parse_checkout(payload), now=clock.now, provider=payments,
+                                    payload=payload,
+                                    geocoder=current_app.extensions["comptoir.geocoder"])
+    orders.pay_checkout(result.checkout_id, "test_ok", now=clock.now, provider=payments)
+    checkout = orders.get_checkout(result.checkout_id)
+    request = delivery_for_checkout(checkout.id)
     return Basket(checkout, request, shops)
 
 

@@ -66,7 +66,10 @@ def test_a_basket_delivered_at_home_from_the_cart_to_the_payment(client, clock):
     assert "26,20" in text(payment)
 
     tracking = page(client, f"/suivi/{placed.orders[0].tracking_token}")
-    assert "Livraison le mardi 24 novembre entre 17:00 et 19:00" in text(tracking)
+    said = text(tracking)
+    assert "Livraison mardi 24 novembre entre 17:00 et 19:00" in said
+    assert "Donnez votre code de retrait au livreur" in said
+    assert "Retrait mardi" not in said  # no pickup time for a basket brought home
 
 
 def test_an_address_outside_the_zones_says_so_and_leads_to_pickup(client):

@@ -99,7 +99,10 @@ def test_the_right_code_delivers_collects_every_order_and_captures_once(app, clo
     assert {o.status for o in basket.orders} == {"collected"}
     assert fresh(DeliveryRequest, basket.request.id).status == "delivered"
     assert fresh(Round, round_.id).status == "done"
-    assert sorted(c[2] for c in captures(payments)) == [sum(o.total_cents for o in basket.orders)]
+    # One capture: the goods as confirmed, plus the fee now that the basket is delivered.
+    assert sorted(c[2] for c in captures(payments)) == [
+        sum(o.total_cents for o in basket.orders) + basket.request.fee_cents]
+    assert basket.request.fee_cents > 0
     assert sms_kinds().count("delivered") == 1
     assert "Livré" in text(again)
 
