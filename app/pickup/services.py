@@ -222,13 +222,14 @@ class Schedule:
     hold_minutes: int
     hours: list
     closures: list
+    holiday_openings: str | None = None  # the public holidays it opens on (shops.holidays)
 
 
 def _build_schedules(_dialect):
     shops, hours = Shop.__table__, OpeningHours.__table__
     return (sa.select(shops.c.id, shops.c.slug, shops.c.active, shops.c.slot_minutes,
                       shops.c.seats_per_slot, shops.c.prep_minutes, shops.c.hold_minutes,
-                      hours.c.weekday, hours.c.opens, hours.c.closes)
+                      shops.c.holiday_openings, hours.c.weekday, hours.c.opens, hours.c.closes)
             .select_from(shops.outerjoin(hours, hours.c.shop_id == shops.c.id))
             .where(shops.c.slug.in_(sa.bindparam("slugs", expanding=True))))
 
@@ -251,7 +252,7 @@ def load_schedules(slugs: list[str], now: datetime, connection=None) -> dict[str
         if schedule is None:
             schedule = schedules[row.slug] = Schedule(
                 row.id, row.slug, row.active, row.slot_minutes, row.seats_per_slot,
-                row.prep_minutes, row.hold_minutes, [], [])
+                row.prep_minutes, row.hold_minutes, [], [], row.holiday_openings)
         if row.weekday is not None:
             schedule.hours.append(row)
     if schedules:

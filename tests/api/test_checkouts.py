@@ -259,3 +259,27 @@ def test_a_checkout_is_shown_only_with_one_of_its_tracking_tokens(client, clock,
     assert shown.status_code == 200 and shown.json == created
     assert client.get(url).status_code == 404
     assert client.get(url, headers={"X-Tracking-Token": "nope"}).status_code == 404
+
+
+@pytest.mark.parametrize("opens", [False, True])
+def test_a_slot_on_a_public_holiday_is_refused_unless_the_shop_opens_that_day(
+        client, clock, shop, bread, opens):
+    """Christmas Day: closed by default, said on the slot's field (it was a 500: the
+    checkout's light shop records had no holiday openings to read)."""
+    from app.database import unit_of_work
+    if opens:
+        with unit_of_work():
+            shop.holiday_openings = "christmas_day"
+    clock.set("2026-12-23T09:00:00+01:00")
+    payload = checkout_payload({shop: [(bread, 1)]}, clock.now)
+    payload["orders"][0]["slot"] = "2026-12-25T10:00:00+01:00"
+
+    response = client.post("/api/v1/checkouts", json=payload)
+
+    if opens:
+        assert response.status_code == 201
+        assert response.json["orders"][0]["slot"] == "2026-12-25T10:00:00+01:00"
+    else:
+        status, _code, field = error_of(response)
+        assert (status, field) == (422, "orders[0].slot")
+        assert stock_of(bread) == 20
