@@ -27,12 +27,12 @@ def _tell_the_shopper(change: StatusChange) -> None:
 
 def _message(order, before: str, to: str) -> tuple[str, str] | None:
     if to == PLACED:
-        return texts.placed(order), "placed"
+        return texts.placed(order, home=brought_home(order)), "placed"
     if to == CONFIRMED:
         missing = [f"{line.quantity - line.confirmed_quantity} × {line.name}"
                    for line in order.lines if line.confirmed_quantity < line.quantity]
         return (texts.short(order, missing), "short") if missing else \
-            (texts.confirmed(order), "confirmed")
+            (texts.confirmed(order, home=brought_home(order)), "confirmed")
     if to == READY:
         if brought_home(order):  # "à retirer" would mislead: the delivery SMS say when
             return None

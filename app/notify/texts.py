@@ -53,6 +53,9 @@ FRENCH = Catalogue(
                         "STOP: répondez STOP",
         "placed": "{shop} : commande {id} enregistrée, à retirer {when}. Suivi : {url}",
         "confirmed": "{shop} : commande {id} confirmée, retrait {when}.",
+        # A basket brought home: the order's slot is the delivery window.
+        "placed_home": "{shop} : commande {id} enregistrée, livraison {window}. Suivi : {url}",
+        "confirmed_home": "{shop} : commande {id} confirmée, livraison {window}.",
         "short": "{shop} : il manque {items} dans la commande {id}. "
                  "Vous paierez {pay} au lieu de {total}.",
         "ready": "{shop} : commande {id} préparée, à retirer {when}.",
@@ -98,6 +101,8 @@ ENGLISH = Catalogue(
         "placed_first": "{shop}: order {id} placed for {when} {url} Reply STOP to opt out",
         "placed": "{shop}: order {id} placed, pick up {when}. Track: {url}",
         "confirmed": "{shop}: order {id} confirmed, pick up {when}.",
+        "placed_home": "{shop}: order {id} placed, delivery {window}. Track: {url}",
+        "confirmed_home": "{shop}: order {id} confirmed, delivery {window}.",
         "short": "{shop}: {items} missing from order {id}. You will pay {pay} instead of "
                  "{total}.",
         "ready": "{shop}: order {id} is ready, pick up {when}.",
@@ -153,6 +158,12 @@ def when(order: Order) -> str:
                                           date=f"{start:%d/%m}", time=f"{start:%H:%M}")
 
 
+def window(order: Order) -> str:
+    """'mar. 24/11 17:00-19:00': a delivered order's slot is its delivery window."""
+    start, end, catalogue = local(order.slot_start), local(order.slot_end), _catalogue(order)
+    return f"{catalogue.days[start.weekday()]} {start:%d/%m} {start:%H:%M}-{end:%H:%M}"
+
+
 def tracking_url(order: Order) -> str:
     return f"{current_app.config['PUBLIC_URL'].rstrip('/')}/suivi/{order.tracking_token}"
 
@@ -173,17 +184,20 @@ def never_texted(phone: str) -> bool:
     return not db.session.scalar(sa.select(sa.exists().where(SmsMessage.to == phone)))
 
 
-def placed(order: Order, *, first: bool | None = None) -> str:
+def placed(order: Order, *, first: bool | None = None, home: bool = False) -> str:
     """`first`: the first SMS to this number (looked up when not given), which carries
-    the STOP mention; to keep one segment it gives up "à retirer" and "Suivi :"."""
+    the STOP mention; to keep one segment it gives up "à retirer" and "Suivi :".
+    `home`: the basket is delivered, the slot is its window (no "à retirer")."""
     if first is None:
         first = never_texted(order.customer.phone)
-    return _say(order, "placed_first" if first else "placed", shop=_shop(order),
-                when=when(order), url=tracking_url(order))
+    key = "placed_first" if first else "placed_home" if home else "placed"
+    return _say(order, key, shop=_shop(order), when=when(order), window=window(order),
+                url=tracking_url(order))
 
 
-def confirmed(order: Order) -> str:
-    return _say(order, "confirmed", shop=_shop(order), when=when(order))
+def confirmed(order: Order, *, home: bool = False) -> str:
+    return _say(order, "confirmed_home" if home else "confirmed", shop=_shop(order),
+                when=when(order), window=window(order))
 
 
 def short(order: Order, missing: list[str]) -> str:

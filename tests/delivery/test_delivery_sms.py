@@ -159,3 +159,14 @@ def test_a_basket_brought_home_is_not_told_to_be_collected_when_ready(app, clock
     kinds = db.session.scalars(sa.select(SmsMessage.kind).where(
         SmsMessage.order_id == basket.orders[0].id)).all()
     assert "ready" not in kinds and "confirmed" in kinds
+
+
+def test_a_basket_brought_home_is_confirmed_with_its_window_not_a_pickup(app, clock,
+                                                                         payments):
+    basket = delivered_basket(clock, payments)
+
+    ready_all(basket, clock, payments)
+
+    [confirmed] = bodies("confirmed")
+    assert "livraison mar. 24/11 17:00-19:00" in confirmed
+    assert "retrait" not in confirmed

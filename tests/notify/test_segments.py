@@ -36,6 +36,8 @@ def usual_messages(order) -> dict[str, str]:
     return {
         "placed": texts.placed(order, first=False), "placed_first": texts.placed(order, first=True),
         "confirmed": texts.confirmed(order),
+        "placed_home": texts.placed(order, first=False, home=True),
+        "confirmed_home": texts.confirmed(order, home=True),
         "short": texts.short(order, ["1 × Baguette tradition"]), "ready": texts.ready(order),
         "reminder": texts.reminder(order), "moved": texts.moved(order),
         "cancelled": texts.cancelled(order), "no_show": texts.no_show(order),
