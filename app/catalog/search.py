@@ -1,5 +1,4 @@
 """Finding products: the town-wide search and a shop's listing."""
-import unicodedata
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -13,10 +12,8 @@ from app.shops.models import Shop
 PAGE_SIZE = 24
 
 
-def fold(text: str) -> str:
-    """'Pâté de Campagne' -> 'pate de campagne': case and accents do not matter in search."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().strip()
+fold = fulltext.fold  # one folding for the index, the queries and the merchant's filter
+RANKED = 500  # matches ranked for a query: the first this many the index gives
 
 
 def search_text_for(name: str, description: str = "") -> str:
@@ -27,35 +24,123 @@ def search_text_for(name: str, description: str = "") -> str:
 class ProductPage:
     items: list[Product]
     next_page: int | None
+    total: int | None = None         # products found (None: not counted)
+    more: bool = False                # more than `total` found: the count stopped there
+    corrected: str | None = None      # the words searched instead of a typo, when one was
 
 
 def search_products(*, q: str = "", shop_slug: str | None = None, category: str | None = None,
-                    page: int = 1, page_size: int = PAGE_SIZE) -> ProductPage:
-    """Active products of active shops. With q: every word must start a word of the
-    product's name or description, whatever case and accents, best matches first (the
-    database's full-text index, app/catalog/fulltext.py); without: by name."""
+                    page: int = 1, page_size: int = PAGE_SIZE,
+                    count: bool = False) -> ProductPage:
+    """Active products of active shops. With q: every word (its French stem, as a prefix)
+    must be in the product's name, English name, description, aisle or shop's kind,
+    whatever case, accents and ligatures; the best matches first. A query that finds
+    nothing is tried once more with its unknown words replaced by the catalogue's nearest
+    (typos). Without q: by name, counted if `count`."""
     query = (sa.select(Product).join(Product.shop)
              .where(Product.active.is_(True), Shop.active.is_(True)))
     if shop_slug:
         query = query.where(Shop.slug == shop_slug)
     if category:
         query = query.where(Product.category == category)
-    order = [Product.name, Product.id]
     if q.strip():
-        query_words = fulltext.words(fold(q))
-        if not query_words:  # only punctuation: nothing can match it
-            return ProductPage([], None)
-        match, rank = fulltext.match_clause(db.engine.dialect.name, query_words,
-                                            Product.__table__)
-        if isinstance(match, sa.Subquery):
-            query = query.join(match, match.c.rowid == Product.id)
-        else:
-            query = query.where(match)
-        order = [rank, *order]
-    query = query.order_by(*order).offset((page - 1) * page_size)
+        searched = fulltext.query_words(q)
+        if not searched:  # only punctuation: nothing can match it
+            return ProductPage([], None, total=0)
+        found = _ranked(query, searched, page, page_size)
+        if found.total == 0:
+            corrected = _corrected(searched)
+            if corrected:
+                found = _ranked(query, corrected, page, page_size)
+                if found.total:
+                    found.corrected = " ".join(corrected)
+        return found
+    total = more = None
+    if count:
+        capped = db.session.scalar(sa.select(sa.func.count()).select_from(
+            query.with_only_columns(Product.id).limit(RANKED + 1).subquery()))
+        total, more = min(capped, RANKED), capped > RANKED
+    query = query.order_by(Product.name, Product.id).offset((page - 1) * page_size)
     rows = list(db.session.scalars(query.options(so.selectinload(Product.photo))
                                    .limit(page_size + 1)))
-    return ProductPage(rows[:page_size], page + 1 if len(rows) > page_size else None)
+    return ProductPage(rows[:page_size], page + 1 if len(rows) > page_size else None,
+                       total=total, more=bool(more))
+
+
+def _ranked(query, searched: list[str], page: int, page_size: int) -> ProductPage:
+    """Ranks within a capped set: the first RANKED matches the index gives (with the
+    shop's and product's rules and the filters), ranked here, the page's products loaded.
+    Ranking every match of a word that a tenth of a big town carries ("pain") read them
+    all; a shopper never pages past the first few hundred, and a query of a real town
+    seldom matches as many, so its ranking is exact (bench/README.md)."""
+    match = fulltext.match_clause(db.engine.dialect.name, searched, Product.__table__)
+    candidates = query.with_only_columns(Product.id, Product.name, Product.name_en,
+                                         Product.search_text, Product.category)
+    if isinstance(match, sa.Subquery):
+        candidates = candidates.join(match, match.c.rowid == Product.id)
+    else:
+        candidates = candidates.where(match)
+    rows = db.session.execute(candidates.limit(RANKED + 1)).all()
+    more = len(rows) > RANKED
+    rows = sorted(rows[:RANKED], key=lambda row: (_rank(row, searched), fold(row.name), row.id))
+    start = (page - 1) * page_size
+    ids = [row.id for row in rows[start:start + page_size]]
+    loaded = {p.id: p for p in db.session.scalars(
+        sa.select(Product).where(Product.id.in_(ids)).options(so.selectinload(Product.photo),
+                                                              so.joinedload(Product.shop)))}
+    return ProductPage([loaded[i] for i in ids], page + 1 if len(rows) > start + page_size
+                       else None, total=len(rows), more=more)
+
+
+def _rank(row, searched: list[str]) -> int:
+    """0: the name begins with the first word; 1: every word is in the name (French or
+    English); 2: in the name or description; 3: in the aisle too; 4: the shop's kind
+    needed (a bakery's croissant for "boulangerie")."""
+    def within(found: list[str]) -> bool:
+        return all(any(fulltext.matches(q, w) for w in found) for q in searched)
+
+    names = [fulltext.words_of(row.name), fulltext.words_of(row.name_en or "")]
+    if any(found and fulltext.matches(searched[0], found[0]) for found in names):
+        return 0
+    if within(names[0] + names[1]):
+        return 1
+    described = names[0] + names[1] + fulltext.words_of(row.search_text)
+    if within(described):
+        return 2
+    aisle = fulltext.words_of(f"{row.category} {fulltext.aisle_english(row.category)}")
+    return 3 if within(described + aisle) else 4
+
+
+def _corrected(searched: list[str]) -> list[str] | None:
+    """The words with each unknown one replaced by the catalogue's nearest (similarity
+    at least fulltext.CORRECT); None when no word was replaced."""
+    connection = db.session.connection()
+    out, replaced = [], False
+    for word in searched:
+        if len(word) < 3 or word.isdigit() or fulltext.known_prefix(connection, word):
+            out.append(word)
+            continue
+        near = fulltext.nearby_words(connection, word, limit=1)
+        if near and near[0][1] >= fulltext.CORRECT:
+            out.append(near[0][0])
+            replaced = True
+        else:
+            out.append(word)
+    return out if replaced else None
+
+
+def nearby_words(q: str, limit: int = 5) -> list[str]:
+    """Words of the catalogue near those of q (typos, other spellings): what the page
+    proposes when nothing matches."""
+    connection = db.session.connection()
+    found: dict[str, float] = {}
+    for word in fulltext.query_words(q):
+        if len(word) < 3 or word.isdigit():
+            continue
+        for near, score in fulltext.nearby_words(connection, word, limit=limit):
+            if near != word:
+                found[near] = max(score, found.get(near, 0))
+    return sorted(found, key=lambda w: (-found[w], w))[:limit]
 
 
 def categories(shop_slug: str | None = None) -> list[str]:

@@ -45,7 +45,8 @@ def test_plurals_and_the_start_of_a_word_find_it(town):
 
 def test_every_word_must_match(town):
     assert names(q="pain epeautre") == ["Pain d'épeautre"]
-    assert names(q="pain") == ["Pain d'épeautre", "Pain de seigle"]
+    # The aisle "Pains" is searched too, after the names.
+    assert names(q="pain") == ["Pain d'épeautre", "Pain de seigle", "Baguette tradition"]
     assert names(q="pain campagne") == []
 
 
@@ -91,4 +92,4 @@ def test_a_renamed_product_is_found_by_its_new_name_only(town):
 def test_query_syntax_in_the_words_is_only_text(town, hostile):
     found = names(q=hostile)  # never an error
 
-    assert all("pain" in name.lower() for name in found)
+    assert set(found) <= set(names(q="pain"))
