@@ -60,6 +60,7 @@ FILTERED = [("pain", "shop"), ("fromage", "category"), ("vin", "category"),
 
 
 def build(shops: int, per_shop: int) -> None:
+    from app.catalog import fulltext
     from app.catalog.search import search_text_for
     from app.extensions import db
     from app.shops.services import create_shop
@@ -72,13 +73,17 @@ def build(shops: int, per_shop: int) -> None:
         for j in range(per_shop):
             name = " ".join(filter(None, (rng.choice(KINDS), rng.choice(QUALITIES),
                                           rng.choice(SIZES))))
+            category = rng.choice(CATEGORIES)
             rows.append({"shop_id": shop.id, "name": name, "search_text": search_text_for(name),
+                         "search_stems": fulltext.document(name=name, category=category),
                          "description": "", "price_cents": rng.randint(50, 5000),
                          "on_hand": rng.randint(0, 50), "held": 0, "active": rng.random() > 0.02,
-                         "category": rng.choice(CATEGORIES), "sku": None,
+                         "category": category, "sku": None,
                          "promo_price_cents": None, "promo_starts_at": None,
                          "promo_ends_at": None})
         db.session.execute(products.insert(), rows)
+        fulltext.remember_words(db.session.connection(), set().union(*(
+            fulltext.vocabulary(name=row["name"], category=row["category"]) for row in rows)))
         db.session.commit()
     if db.engine.dialect.name == "postgresql":
         db.session.execute(db.text("ANALYZE products"))
@@ -91,8 +96,8 @@ def bare_sql(dialect: str, words: list[str]):
     from app.extensions import db
     if dialect == "postgresql":
         sql = db.text(f"SELECT id FROM products WHERE {fulltext.PG_VECTOR} @@ "
-                      "to_tsquery('french', :q) ORDER BY ts_rank("
-                      f"{fulltext.PG_VECTOR}, to_tsquery('french', :q)) DESC LIMIT 25")
+                      "to_tsquery('simple', :q) ORDER BY ts_rank("
+                      f"{fulltext.PG_VECTOR}, to_tsquery('simple', :q)) DESC LIMIT 25")
         return lambda: db.session.execute(sql, {"q": fulltext.tsquery(words)}).all()
     sql = db.text("SELECT rowid FROM products_fts WHERE products_fts MATCH :q "
                   "ORDER BY rank LIMIT 25")
@@ -117,7 +122,7 @@ def run(uri: str, shops: int, per_shop: int, rounds: int) -> dict[str, list[floa
 
     from app import create_app
     from app.catalog import fulltext
-    from app.catalog.search import fold, search_products
+    from app.catalog.search import search_products
     from app.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "TESTING": True, "SECRET_KEY": secrets.token_hex(32)})
@@ -135,10 +140,10 @@ def run(uri: str, shops: int, per_shop: int, rounds: int) -> dict[str, list[floa
             for q, kind in FILTERED]
         for q, filters in queries:  # warm-up
             search_products(q=q, **filters)
-            bare_sql(dialect, fulltext.words(fold(q)))()
+            bare_sql(dialect, fulltext.query_words(q))()
         db.session.remove()
         for q, filters in queries:
-            words = fulltext.words(fold(q))
+            words = fulltext.query_words(q)
             times["bare SQL"] += timed(bare_sql(dialect, words), rounds)
             times["service"] += timed(lambda: search_products(q=q, **filters), rounds)
             args = {"q": q, **({"shop": filters["shop_slug"]} if "shop_slug" in filters

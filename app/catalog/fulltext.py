@@ -118,7 +118,8 @@ def document(*, name: str, name_en: str | None = None, description: str = "",
 
 def matches(query_word: str, word: str) -> bool:
     """The index's rule, for one word of a product: the same stem, or a prefix."""
-    return word.startswith(query_word) or stem(word) == stem(query_word)
+    return word.startswith(query_word) or (word[:1] == query_word[:1]
+                                           and stem(word) == stem(query_word))
 
 
 def words_of(text: str) -> list[str]:

@@ -82,7 +82,7 @@ def _ranked(query, searched: list[str], page: int, page_size: int) -> ProductPag
         candidates = candidates.where(match)
     rows = db.session.execute(candidates.limit(RANKED + 1)).all()
     more = len(rows) > RANKED
-    rows = sorted(rows[:RANKED], key=lambda row: (_rank(row, searched), fold(row.name), row.id))
+    rows = sorted(rows[:RANKED], key=lambda row: (_rank(row, searched), row.search_text, row.id))
     start = (page - 1) * page_size
     ids = [row.id for row in rows[start:start + page_size]]
     loaded = {p.id: p for p in db.session.scalars(
@@ -93,22 +93,22 @@ def _ranked(query, searched: list[str], page: int, page_size: int) -> ProductPag
 
 
 def _rank(row, searched: list[str]) -> int:
-    """0: the name begins with the first word; 1: every word is in the name (French or
-    English); 2: in the name or description; 3: in the aisle too; 4: the shop's kind
-    needed (a bakery's croissant for "boulangerie")."""
+    """0: the name begins with the first word; 1: every word is in the name or
+    description (search_text, which begins with the name), or in the English name; 2: in
+    the aisle too; 3: the shop's kind needed (a bakery's croissant for "boulangerie")."""
     def within(found: list[str]) -> bool:
         return all(any(fulltext.matches(q, w) for w in found) for q in searched)
 
-    names = [fulltext.words_of(row.name), fulltext.words_of(row.name_en or "")]
-    if any(found and fulltext.matches(searched[0], found[0]) for found in names):
+    described = fulltext.words(row.search_text)
+    english = fulltext.words_of(row.name_en) if row.name_en else []
+    first = searched[0]
+    if (described and fulltext.matches(first, described[0])
+            or english and fulltext.matches(first, english[0])):
         return 0
-    if within(names[0] + names[1]):
+    if within(described + english):
         return 1
-    described = names[0] + names[1] + fulltext.words_of(row.search_text)
-    if within(described):
-        return 2
     aisle = fulltext.words_of(f"{row.category} {fulltext.aisle_english(row.category)}")
-    return 3 if within(described + aisle) else 4
+    return 2 if within(described + english + aisle) else 3
 
 
 def _corrected(searched: list[str]) -> list[str] | None:
@@ -127,6 +127,11 @@ def _corrected(searched: list[str]) -> list[str] | None:
         else:
             out.append(word)
     return out if replaced else None
+
+
+def aisle_label(category: str, english: bool) -> str:
+    """An aisle's name for the page: its English name on English pages when known."""
+    return (fulltext.aisle_english(category) or category) if english else category
 
 
 def nearby_words(q: str, limit: int = 5) -> list[str]:
