@@ -93,22 +93,25 @@ def _ranked(query, searched: list[str], page: int, page_size: int) -> ProductPag
 
 
 def _rank(row, searched: list[str]) -> int:
-    """0: the name begins with the first word; 1: every word is in the name or
-    description (search_text, which begins with the name), or in the English name; 2: in
-    the aisle too; 3: the shop's kind needed (a bakery's croissant for "boulangerie")."""
+    """0: the name's first word is the first word typed (the same stem: "poire" ->
+    "Poires"); 1: it begins with it ("Poireaux"); 2: every word is in the name or
+    description (search_text, which begins with the name), or in the English name; 3: in
+    the aisle too; 4: the shop's kind needed (a bakery's croissant for "boulangerie")."""
     def within(found: list[str]) -> bool:
         return all(any(fulltext.matches(q, w) for w in found) for q in searched)
 
     described = fulltext.words(row.search_text)
     english = fulltext.words_of(row.name_en) if row.name_en else []
     first = searched[0]
-    if (described and fulltext.matches(first, described[0])
-            or english and fulltext.matches(first, english[0])):
+    heads = [found[0] for found in (described, english) if found]
+    if any(fulltext.stem(head) == fulltext.stem(first) for head in heads):
         return 0
-    if within(described + english):
+    if any(fulltext.matches(first, head) for head in heads):
         return 1
+    if within(described + english):
+        return 2
     aisle = fulltext.words_of(f"{row.category} {fulltext.aisle_english(row.category)}")
-    return 2 if within(described + english + aisle) else 3
+    return 3 if within(described + english + aisle) else 4
 
 
 def _corrected(searched: list[str]) -> list[str] | None:
