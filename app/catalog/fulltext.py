@@ -24,6 +24,7 @@ TRGM_INDEX = "ix_search_words_trgm"
 MAX_WORDS = 8
 MAX_STEMS = 1000    # characters of products.search_stems
 MAX_WORD = 40       # characters of a vocabulary word
+MAX_COMPLETIONS = 30  # words a typed prefix may be spelled out as, on PostgreSQL
 SIMILAR = 0.3       # pg_trgm's default threshold: below it, two words are not near
 CORRECT = 0.4       # a word that finds nothing is replaced only by a word this near
 
@@ -126,12 +127,14 @@ def words_of(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", fold(text))
 
 
-def vocabulary(*, name: str, name_en: str | None = None, category: str = "",
-               kind: str = "") -> set[str]:
-    """The words a typo may be corrected to: those of names, aisles and kinds."""
+def vocabulary(*, name: str, name_en: str | None = None, description: str = "",
+               category: str = "", kind: str = "") -> set[str]:
+    """Every word of the document (folded, not stemmed): PostgreSQL's query spells out the
+    words a typed prefix starts (exact GIN lookups, not a partial match over the index),
+    and a typo is corrected to one of them."""
     text = " ".join((name, name_en or "", category, aisle_english(category),
-                     KIND_WORDS.get(kind or "", "")))
-    return {w for w in words_of(text) if 3 <= len(w) <= MAX_WORD and not w.isdigit()}
+                     KIND_WORDS.get(kind or "", ""), description or ""))
+    return {w for w in words_of(text) if len(w) <= MAX_WORD}
 
 
 def remember_words(connection, found: set[str]) -> None:
@@ -160,15 +163,37 @@ def fts5_query(query: list[str]) -> str:
     return " AND ".join(f'("{stem(w)}" OR "{w}"*)' for w in query)
 
 
-def tsquery(query: list[str]) -> str:
-    return " & ".join(f"({stem(w)} | {w}:*)" for w in query)
+def tsquery(query: list[str], completions: dict[str, list[str] | None]) -> str:
+    """Each word: its stem, or a word of the catalogue that it starts, spelled out; a
+    prefix match (`:*`) only when it starts too many ("p")."""
+    terms = []
+    for w in query:
+        starts = completions.get(w)
+        alternatives = [stem(w), *(starts if starts is not None else [f"{w}:*"])]
+        terms.append("(" + " | ".join(dict.fromkeys(alternatives)) + ")")
+    return " & ".join(terms)
+
+
+def completions(connection, query: list[str]) -> dict[str, list[str] | None]:
+    """The catalogue's words each query word starts (None: more than MAX_COMPLETIONS)."""
+    out = {}
+    for w in query:
+        escaped = w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        found = list(connection.execute(sa.text(
+            "SELECT word FROM search_words WHERE word LIKE :p ESCAPE '\\' "
+            "ORDER BY length(word), word LIMIT :n"),
+            {"p": escaped + "%", "n": MAX_COMPLETIONS + 1}).scalars())
+        out[w] = found if len(found) <= MAX_COMPLETIONS else None
+    return out
 
 
 def match_clause(dialect: str, query: list[str], products):
+    from app.extensions import db
     """What finds the products whose search_stems hold every query word (its stem, or a
     word it starts): a filter on PostgreSQL, a subquery of rowids to join on SQLite."""
     if dialect == "postgresql":
-        tsq = sa.func.to_tsquery(sa.literal_column("'simple'"), tsquery(query))
+        tsq = sa.func.to_tsquery(sa.literal_column("'simple'"),
+                                 tsquery(query, completions(db.session.connection(), query)))
         vector = sa.literal_column(PG_VECTOR.replace("search_stems", "products.search_stems"))
         return vector.op("@@")(tsq)
     fts = sa.table(FTS_TABLE, sa.column("rowid"))
@@ -198,13 +223,14 @@ def nearby_words(connection, word: str, limit: int = 5) -> list[tuple[str, float
     if connection.dialect.name == "postgresql":
         rows = connection.execute(sa.text(
             "SELECT word, similarity(word, :w) AS s FROM search_words WHERE word % :w "
-            "ORDER BY s DESC, word LIMIT :n"), {"w": word, "n": limit})
+            "AND length(word) >= 3 ORDER BY s DESC, word LIMIT :n"), {"w": word, "n": limit})
     else:
         connection.connection.driver_connection.create_function(
             "similarity", 2, similarity, deterministic=True)
         rows = connection.execute(sa.text(
             "SELECT word, similarity(word, :w) AS s FROM search_words "
-            "WHERE length(word) BETWEEN :short AND :long AND similarity(word, :w) >= :least "
+            "WHERE length(word) BETWEEN :short AND :long AND length(word) >= 3 "
+            "AND similarity(word, :w) >= :least "
             "ORDER BY s DESC, word LIMIT :n"),
             {"w": word, "n": limit, "least": SIMILAR, "short": max(1, len(word) // 2),
              "long": len(word) * 2 + 2})

@@ -438,7 +438,8 @@ def apply_plan(shop: Shop, plan: ImportPlan) -> ImportReport:
             db.session.execute(sa.insert(Product.__table__), new)
             fulltext.remember_words(db.session.connection(), set().union(*(
                 fulltext.vocabulary(name=row["name"], name_en=row.get("name_en"),
-                                    category=row["category"], kind=shop.kind)
+                                    description=row["description"], category=row["category"],
+                                    kind=shop.kind)
                 for row in new)))
         report.created = len(new)
         for line in plan.lines:

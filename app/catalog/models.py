@@ -135,8 +135,8 @@ def _index(connection, product: Product) -> None:
         name=product.name or "", name_en=product.name_en, description=product.description or "",
         category=product.category or "", kind=kind)
     fulltext.remember_words(connection, fulltext.vocabulary(
-        name=product.name or "", name_en=product.name_en, category=product.category or "",
-        kind=kind))
+        name=product.name or "", name_en=product.name_en, description=product.description or "",
+        category=product.category or "", kind=kind))
 
 
 @event.listens_for(Product, "before_insert")
@@ -173,8 +173,8 @@ def reindex_products(connection, products: sa.Table, shop_id: int | None = None)
     for row in connection.execute(selected).mappings():
         fields = dict(name=row["name"] or "", name_en=row["name_en"],
                       category=row["category"] or "", kind=kinds.get(row["shop_id"], ""))
-        rows.append({"pid": row["id"], "stems": fulltext.document(
-            **fields, description=row["description"] or "")})
+        fields["description"] = row["description"] or ""
+        rows.append({"pid": row["id"], "stems": fulltext.document(**fields)})
         found |= fulltext.vocabulary(**fields)
     if rows:
         connection.execute(products.update().where(products.c.id == sa.bindparam("pid"))
