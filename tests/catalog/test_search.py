@@ -93,3 +93,30 @@ def test_query_syntax_in_the_words_is_only_text(town, hostile):
     found = names(q=hostile)  # never an error
 
     assert set(found) <= set(names(q="pain"))
+
+
+def test_a_shop_that_says_what_it_is_is_found_by_it(town):
+    from app.shops.services import update_profile
+    bakery, _, _ = town
+    assert names(q="bakery") == []
+
+    update_profile(bakery.id, description="", kind="boulangerie")
+
+    assert set(names(q="boulangerie")) == {"Baguette tradition", "Pain d'épeautre",
+                                           "Pain de seigle", "Tarte aux myrtilles"}
+    assert "Baguette tradition" in names(q="bakery")
+
+
+def test_imported_products_are_found_by_stem_aisle_and_typo(app):
+    from app.catalog.importer import import_products
+    bakery = make_shop()
+
+    import_products(bakery, "name;price;stock;category;description\n"
+                            "Croissant au beurre;1,20;50;Viennoiseries;pur beurre AOP\n"
+                            "Œufs de poule (6);2,90;12;Crèmerie;\n")
+
+    assert names(q="croissants") == ["Croissant au beurre"]
+    assert names(q="viennoiserie") == ["Croissant au beurre"]
+    assert names(q="oeuf") == ["Œufs de poule (6)"]
+    assert names(q="crosant") == ["Croissant au beurre"]
+    assert names(q="aop") == ["Croissant au beurre"]
