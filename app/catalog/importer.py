@@ -34,7 +34,7 @@ MAX_CELL = 10_000  # csv's own limit is 131,072 (beyond, its error names no line
 PRICE = re.compile(r"[0-9]{1,6}(?:[.,][0-9]{1,2})?")
 DIGITS = re.compile(r"[0-9]{1,9}")
 COLUMNS = ("name", "price", "price_cents", "stock", "sku", "ean", "description", "active",
-           "category")
+           "category", "name_en")
 PRODUCT_FIELDS = ("name", "price_cents", "stock", "sku", "ean", "description", "category",
                   "active", "max_per_order")
 MAX_SHEET_ROWS = 3 * MAX_ROWS  # rows read from a sheet, blank ones included
@@ -272,6 +272,8 @@ def _product_row(header: list[str], cells: list[str], where: str) -> dict:
             "description": _cell(row, "description", where, MAX_DESCRIPTION,
                                  hidden=HIDDEN_IN_DESCRIPTION),
             "category": _cell(row, "category", where, MAX_CATEGORY),
+            # Its English name (optional): English words find it; no column, none changed.
+            "name_en": _cell(row, "name_en", where, MAX_NAME) or None,
             "active": active in YES}
 
 
@@ -337,6 +339,7 @@ def _changed(product: Product, row: dict, with_category: bool) -> bool:
                                  row["on_hand"], row["active"])
             or (row["sku"] is not None and product.sku != row["sku"])
             or (row["ean"] is not None and product.ean != row["ean"])
+            or (row.get("name_en") is not None and product.name_en != row["name_en"])
             or (with_category and product.category != row["category"]))
 
 
@@ -468,6 +471,8 @@ def _update(product: Product, line: PlannedLine, with_category: bool) -> None:
         product.sku = row["sku"]
     if row["ean"] is not None:
         product.ean = row["ean"]
+    if row.get("name_en") is not None:
+        product.name_en = row["name_en"]
     if with_category:  # a file without the column keeps the aisles
         product.category = row["category"]
     product.search_text = search_text_for(product.name, product.description)
@@ -476,7 +481,7 @@ def _update(product: Product, line: PlannedLine, with_category: bool) -> None:
 def import_products(shop: Shop, data: str | bytes, *, withdraw_missing: bool = False,
                     encodings: tuple[str, ...] = UTF8) -> ImportReport:
     """Columns: name, price (euros, "2,40") or price_cents, stock, [sku], [ean],
-    [description], [active], [category]. A row with an existing sku (or EAN, or without
+    [description], [active], [category], [name_en] (its English name). A row with an existing sku (or EAN, or without
     either, the same name) updates it. `stock` is the shop's count of the units in the shop,
     bags set aside for orders included: it becomes the product's on_hand, never less than
     what open orders hold. The first error refuses the file, nothing written."""

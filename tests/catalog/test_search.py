@@ -120,3 +120,17 @@ def test_imported_products_are_found_by_stem_aisle_and_typo(app):
     assert names(q="oeuf") == ["Œufs de poule (6)"]
     assert names(q="crosant") == ["Croissant au beurre"]
     assert names(q="aop") == ["Croissant au beurre"]
+
+
+def test_an_english_name_in_the_catalogue_file_is_found_by_english_words(app):
+    from app.catalog.importer import import_products
+    bakery = make_shop()
+
+    import_products(bakery, "name;price;stock;name_en\n"
+                            "Pain de seigle;3,50;10;Rye bread\n"
+                            "Miel de sapin;8,00;10;\n")
+
+    assert names(q="rye") == ["Pain de seigle"]
+    assert names(q="honey") == []
+    import_products(bakery, "name;price;stock;name_en\nMiel de sapin;8,00;10;Fir honey\n")
+    assert names(q="honey") == ["Miel de sapin"]
