@@ -481,8 +481,8 @@ def _update(product: Product, line: PlannedLine, with_category: bool) -> None:
 def import_products(shop: Shop, data: str | bytes, *, withdraw_missing: bool = False,
                     encodings: tuple[str, ...] = UTF8) -> ImportReport:
     """Columns: name, price (euros, "2,40") or price_cents, stock, [sku], [ean],
-    [description], [active], [category], [name_en] (its English name). A row with an existing sku (or EAN, or without
-    either, the same name) updates it. `stock` is the shop's count of the units in the shop,
+    [description], [active], [category], [name_en] (its English name). A row with an
+    existing sku (or EAN, or without either, the same name) updates it. `stock` is the shop's count of the units in the shop,
     bags set aside for orders included: it becomes the product's on_hand, never less than
     what open orders hold. The first error refuses the file, nothing written."""
     return apply_plan(shop, plan_import(shop, data, withdraw_missing=withdraw_missing,
