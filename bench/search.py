@@ -70,21 +70,22 @@ def build(shops: int, per_shop: int) -> None:
     products = db.metadata.tables["products"]
     for s in range(shops):
         shop = create_shop(slug=f"shop-{s:03d}", name=f"Commerce {s:03d}")
-        rows = []
+        rows, found = [], set()
         for j in range(per_shop):
             name = " ".join(filter(None, (rng.choice(KINDS), rng.choice(QUALITIES),
                                           rng.choice(SIZES))))
             category = rng.choice(CATEGORIES)
+            stems, words = fulltext.index_terms(name=name, category=category)
+            found |= words
             rows.append({"shop_id": shop.id, "name": name, "search_text": search_text_for(name),
-                         "search_stems": fulltext.document(name=name, category=category),
+                         "search_stems": stems,
                          "description": "", "price_cents": rng.randint(50, 5000),
                          "on_hand": rng.randint(0, 50), "held": 0, "active": rng.random() > 0.02,
                          "category": category, "sku": None,
                          "promo_price_cents": None, "promo_starts_at": None,
                          "promo_ends_at": None})
         db.session.execute(products.insert(), rows)
-        fulltext.remember_words(db.session.connection(), set().union(*(
-            fulltext.vocabulary(name=row["name"], category=row["category"]) for row in rows)))
+        fulltext.remember_words(db.session.connection(), found)
         db.session.commit()
     if db.engine.dialect.name == "postgresql":
         db.session.commit()  # VACUUM runs outside a transaction, as autovacuum would have

@@ -90,6 +90,8 @@ _local = threading.local()  # a Snowball stemmer keeps state while it stems: one
 def stem(word: str) -> str:
     """The French Snowball stem (the algorithm of PostgreSQL's 'french' configuration):
     'baguettes' -> 'baguet', 'fromagerie' -> 'fromager', 'vins' -> 'vin'."""
+    if not word.isalpha():  # "250", "75cl", "18": kept as typed (and 0.1 ms saved each)
+        return word
     stemmer = getattr(_local, "stemmer", None)
     if stemmer is None:
         stemmer = _local.stemmer = snowballstemmer.stemmer("french")
@@ -100,21 +102,34 @@ def aisle_english(category: str) -> str:
     return AISLES_EN.get(fold(category), "")
 
 
-def document(*, name: str, name_en: str | None = None, description: str = "",
-             category: str = "", kind: str = "") -> str:
-    """products.search_stems: each word and its stem once, the name's first. A query word
-    matches its own stem exactly or starts a word: "pâtes" finds "pâte" (stem "pat") and
-    "bag" finds "baguette", but "pate" does not find "pâtisseries" (stem "patisser")."""
-    text = " ".join((name, name_en or "", category, aisle_english(category),
-                     KIND_WORDS.get(kind or "", ""), description or ""))
-    terms = dict.fromkeys(t for w in words_of(text) for t in (w, stem(w)))
+def index_terms(*, name: str, name_en: str | None = None, description: str = "",
+                category: str = "", kind: str = "") -> tuple[str, set[str]]:
+    """products.search_stems, and the words for search_words, in one pass.
+
+    search_stems holds each word and its stem once, the name's first. A query word matches
+    its own stem exactly or starts a word: "pâtes" finds "pâte" (stem "pat") and "bag"
+    finds "baguette", but "pate" does not find "pâtisseries" (stem "patisser"). Every
+    word (folded, not stemmed) goes to search_words: PostgreSQL's query spells out the
+    words a typed prefix starts (exact GIN lookups, not a partial match over the index),
+    and a typo is corrected to one of them."""
+    found = words_of(" ".join((name, name_en or "", category, aisle_english(category),
+                               KIND_WORDS.get(kind or "", ""), description or "")))
+    terms = dict.fromkeys(t for w in found for t in (w, stem(w)))
     out, size = [], 0
     for term in terms:
         if size + len(term) + 1 > MAX_STEMS:
             break
         out.append(term)
         size += len(term) + 1
-    return " ".join(out)
+    return " ".join(out), {w for w in found if len(w) <= MAX_WORD}
+
+
+def document(**fields) -> str:
+    return index_terms(**fields)[0]
+
+
+def vocabulary(**fields) -> set[str]:
+    return index_terms(**fields)[1]
 
 
 def matches(query_word: str, word: str) -> bool:
@@ -125,16 +140,6 @@ def matches(query_word: str, word: str) -> bool:
 
 def words_of(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", fold(text))
-
-
-def vocabulary(*, name: str, name_en: str | None = None, description: str = "",
-               category: str = "", kind: str = "") -> set[str]:
-    """Every word of the document (folded, not stemmed): PostgreSQL's query spells out the
-    words a typed prefix starts (exact GIN lookups, not a partial match over the index),
-    and a typo is corrected to one of them."""
-    text = " ".join((name, name_en or "", category, aisle_english(category),
-                     KIND_WORDS.get(kind or "", ""), description or ""))
-    return {w for w in words_of(text) if len(w) <= MAX_WORD}
 
 
 def remember_words(connection, found: set[str]) -> None:

@@ -433,17 +433,15 @@ def apply_plan(shop: Shop, plan: ImportPlan) -> ImportReport:
                 "category": line.row["category"] if plan.with_category else "",
                 "search_text": search_text_for(line.row["name"], line.row["description"])}
                for line in plan.lines if line.fate == CREATE]
+        found = set()
         for row in new:  # Core inserts pass no ORM event: the search columns are ours
-            row["search_stems"] = fulltext.document(
+            row["search_stems"], words = fulltext.index_terms(
                 name=row["name"], name_en=row.get("name_en"), description=row["description"],
                 category=row["category"], kind=shop.kind)
+            found |= words
         if new:  # one executemany: a 5,000-line catalogue is one statement, not 5,000 objects
             db.session.execute(sa.insert(Product.__table__), new)
-            fulltext.remember_words(db.session.connection(), set().union(*(
-                fulltext.vocabulary(name=row["name"], name_en=row.get("name_en"),
-                                    description=row["description"], category=row["category"],
-                                    kind=shop.kind)
-                for row in new)))
+            fulltext.remember_words(db.session.connection(), found)
         report.created = len(new)
         for line in plan.lines:
             if line.fate == CREATE:

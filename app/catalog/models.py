@@ -130,13 +130,10 @@ def _shop_kind(connection, shop_id) -> str:
 
 
 def _index(connection, product: Product) -> None:
-    kind = _shop_kind(connection, product.shop_id)
-    product.search_stems = fulltext.document(
+    product.search_stems, found = fulltext.index_terms(
         name=product.name or "", name_en=product.name_en, description=product.description or "",
-        category=product.category or "", kind=kind)
-    fulltext.remember_words(connection, fulltext.vocabulary(
-        name=product.name or "", name_en=product.name_en, description=product.description or "",
-        category=product.category or "", kind=kind))
+        category=product.category or "", kind=_shop_kind(connection, product.shop_id))
+    fulltext.remember_words(connection, found)
 
 
 @event.listens_for(Product, "before_insert")
@@ -174,8 +171,9 @@ def reindex_products(connection, products: sa.Table, shop_id: int | None = None)
         fields = dict(name=row["name"] or "", name_en=row["name_en"],
                       category=row["category"] or "", kind=kinds.get(row["shop_id"], ""))
         fields["description"] = row["description"] or ""
-        rows.append({"pid": row["id"], "stems": fulltext.document(**fields)})
-        found |= fulltext.vocabulary(**fields)
+        stems, words = fulltext.index_terms(**fields)
+        rows.append({"pid": row["id"], "stems": stems})
+        found |= words
     if rows:
         connection.execute(products.update().where(products.c.id == sa.bindparam("pid"))
                            .values(search_stems=sa.bindparam("stems")), rows)
