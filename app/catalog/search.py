@@ -11,8 +11,6 @@ from app.extensions import db
 from app.shops.models import Shop
 
 PAGE_SIZE = 24
-
-
 fold = fulltext.fold  # one folding for the index, the queries and the merchant's filter
 RANKED = 200  # matches ranked for a query: the first this many the index gives
 
@@ -33,8 +31,8 @@ class ProductPage:
 def search_products(*, q: str = "", shop_slug: str | None = None, category: str | None = None,
                     page: int = 1, page_size: int = PAGE_SIZE,
                     count: bool = False) -> ProductPage:
-    """Active products of active shops. With q: every word (its French stem, as a prefix)
-    must be in the product's name, English name, description, aisle or shop's kind,
+    """Active products of active shops. With q: every word (its French stem, or the start
+    of a word) must be in the product's name, English name, description, aisle or shop's kind,
     whatever case, accents and ligatures; the best matches first. A query that finds
     nothing is tried once more with its unknown words replaced by the catalogue's nearest
     (typos). Without q: by name, counted if `count`."""
