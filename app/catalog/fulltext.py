@@ -192,20 +192,14 @@ def completions(connection, query: list[str]) -> dict[str, list[str] | None]:
     return out
 
 
-def match_clause(dialect: str, query: list[str], products):
-    from app.extensions import db
-    """What finds the products whose search_stems hold every query word (its stem, or a
-    word it starts): a filter on PostgreSQL, a subquery of rowids to join on SQLite."""
-    if dialect == "postgresql":
-        tsq = sa.func.to_tsquery(sa.literal_column("'simple'"),
-                                 tsquery(query, completions(db.session.connection(), query)))
-        vector = sa.literal_column(PG_VECTOR.replace("search_stems", "products.search_stems"))
-        return vector.op("@@")(tsq)
-    fts = sa.table(FTS_TABLE, sa.column("rowid"))
-    return (sa.select(fts.c.rowid)
-            .where(sa.text(f"{FTS_TABLE} MATCH :fts_query")
-                   .bindparams(fts_query=fts5_query(query)))
-            .subquery("fts_match"))
+def pg_match(connection, query: list[str]):
+    """PostgreSQL's filter for the products whose search_stems hold every query word (its
+    stem, or a word of the catalogue it starts). SQLite's is FTS5's MATCH on fts5_query
+    (app/catalog/search.py)."""
+    tsq = sa.func.to_tsquery(sa.literal_column("'simple'"),
+                             tsquery(query, completions(connection, query)))
+    vector = sa.literal_column(PG_VECTOR.replace("search_stems", "products.search_stems"))
+    return vector.op("@@")(tsq)
 
 
 def trigrams(word: str) -> set[str]:
