@@ -19,8 +19,9 @@ category filters), each run --rounds times, in the same run and on the same data
   (c) API: GET /api/v1/products?q= through the Flask test client (JSON included);
   (d) page: GET /recherche?q= through the Flask test client (HTML, filters' lists included).
 
-Prints p50/p95 per path and the p95 ratios bare/service, bare/API, bare/page (the target
-is >= 0.5: ours at most twice the bare query). --small: 20 x 500 for a quick run.
+Prints p50/p95 per path and the p95 ratios bare/service, bare/API, bare/page (> 1: ours
+faster than the bare query, which ranks every match), and on PostgreSQL the targets of
+issue 15: API p95 <= 30 ms, page p95 <= 60 ms. --small: 20 x 500 for a quick run.
 """
 import argparse
 import logging
@@ -60,6 +61,7 @@ FILTERED = [("pain", "shop"), ("fromage", "category"), ("vin", "category"),
 
 
 def build(shops: int, per_shop: int) -> None:
+    from app.catalog import fulltext
     from app.catalog.search import search_text_for
     from app.extensions import db
     from app.shops.services import create_shop
@@ -68,20 +70,29 @@ def build(shops: int, per_shop: int) -> None:
     products = db.metadata.tables["products"]
     for s in range(shops):
         shop = create_shop(slug=f"shop-{s:03d}", name=f"Commerce {s:03d}")
-        rows = []
+        rows, found = [], set()
         for j in range(per_shop):
             name = " ".join(filter(None, (rng.choice(KINDS), rng.choice(QUALITIES),
                                           rng.choice(SIZES))))
+            category = rng.choice(CATEGORIES)
+            stems, words = fulltext.index_terms(name=name, category=category)
+            found |= words
             rows.append({"shop_id": shop.id, "name": name, "search_text": search_text_for(name),
+                         "search_stems": stems,
                          "description": "", "price_cents": rng.randint(50, 5000),
                          "on_hand": rng.randint(0, 50), "held": 0, "active": rng.random() > 0.02,
-                         "category": rng.choice(CATEGORIES), "sku": None,
+                         "category": category, "sku": None,
                          "promo_price_cents": None, "promo_starts_at": None,
                          "promo_ends_at": None})
         db.session.execute(products.insert(), rows)
+        fulltext.remember_words(db.session.connection(), found)
         db.session.commit()
     if db.engine.dialect.name == "postgresql":
-        db.session.execute(db.text("ANALYZE products"))
+        db.session.commit()  # VACUUM runs outside a transaction, as autovacuum would have
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(db.text("VACUUM ANALYZE products"))
+            conn.execute(db.text("ANALYZE shops"))
+            conn.execute(db.text("ANALYZE search_words"))
         db.session.commit()
 
 
@@ -91,9 +102,10 @@ def bare_sql(dialect: str, words: list[str]):
     from app.extensions import db
     if dialect == "postgresql":
         sql = db.text(f"SELECT id FROM products WHERE {fulltext.PG_VECTOR} @@ "
-                      "to_tsquery('french', :q) ORDER BY ts_rank("
-                      f"{fulltext.PG_VECTOR}, to_tsquery('french', :q)) DESC LIMIT 25")
-        return lambda: db.session.execute(sql, {"q": fulltext.tsquery(words)}).all()
+                      "to_tsquery('simple', :q) ORDER BY ts_rank("
+                      f"{fulltext.PG_VECTOR}, to_tsquery('simple', :q)) DESC LIMIT 25")
+        # Every word as its stem or a prefix, every match ranked: the query as it was.
+        return lambda: db.session.execute(sql, {"q": fulltext.tsquery(words, {})}).all()
     sql = db.text("SELECT rowid FROM products_fts WHERE products_fts MATCH :q "
                   "ORDER BY rank LIMIT 25")
     return lambda: db.session.execute(sql, {"q": fulltext.fts5_query(words)}).all()
@@ -117,7 +129,7 @@ def run(uri: str, shops: int, per_shop: int, rounds: int) -> dict[str, list[floa
 
     from app import create_app
     from app.catalog import fulltext
-    from app.catalog.search import fold, search_products
+    from app.catalog.search import search_products
     from app.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "TESTING": True, "SECRET_KEY": secrets.token_hex(32)})
@@ -135,10 +147,10 @@ def run(uri: str, shops: int, per_shop: int, rounds: int) -> dict[str, list[floa
             for q, kind in FILTERED]
         for q, filters in queries:  # warm-up
             search_products(q=q, **filters)
-            bare_sql(dialect, fulltext.words(fold(q)))()
+            bare_sql(dialect, fulltext.query_words(q))()
         db.session.remove()
         for q, filters in queries:
-            words = fulltext.words(fold(q))
+            words = fulltext.query_words(q)
             times["bare SQL"] += timed(bare_sql(dialect, words), rounds)
             times["service"] += timed(lambda: search_products(q=q, **filters), rounds)
             args = {"q": q, **({"shop": filters["shop_slug"]} if "shop_slug" in filters
@@ -176,6 +188,10 @@ def main() -> None:
         for ours in ("service", "API", "page"):
             ratio = p(times["bare SQL"], 95) / p(times[ours], 95)
             print(f"ratio bare/{ours} (p95): {ratio:.2f}")
+        if kind == "postgresql":
+            for ours, goal in (("API", 30), ("page", 60)):
+                print(f"target {ours} p95 <= {goal} ms: {p(times[ours], 95):.1f} ms, "
+                      f"{'met' if p(times[ours], 95) <= goal else 'MISSED'}")
 
 
 if __name__ == "__main__":

@@ -190,8 +190,21 @@ SCHEMAS = {
          "promo_price_cents", "promo_starts_at", "promo_ends_at"]),
     "ProductPage": _obj({"items": {"type": "array", "items": _ref("Product")},
                          "next_page": {"type": "integer", "minimum": 2, "maximum": MAX_PAGE,
-                                       "nullable": True}},
-                        ["items", "next_page"]),
+                                       "nullable": True},
+                         "total": {"type": "integer", "minimum": 0, "description": (
+                             "Products found, counted up to 500 (a query's matches are "
+                             "ranked within its first 500).")},
+                         "total_capped": {"type": "boolean", "description": (
+                             "True when more than `total` products match.")},
+                         "corrected": {"type": "string", "nullable": True, "description": (
+                             "The words searched instead of q when q found nothing and "
+                             "its unknown words were taken for typos (\"crosant\" → "
+                             "\"croissant\").")},
+                         "suggestions": {"type": "array", "items": {"type": "string"},
+                                         "description": "When nothing is found: words of "
+                                                        "the catalogue near those of q."}},
+                        ["items", "next_page", "total", "total_capped", "corrected",
+                         "suggestions"]),
     "CheckoutRequest": _obj({
         "customer": _obj({"name": _text(1, 100),
                           "phone": _text(1, 30, example="06 12 34 56 78", description=(
@@ -310,7 +323,9 @@ PATHS = {
         "Search the catalogue", {"200": _json(_ref("ProductPage"))}, tag=SHOPPER,
         errors=(422,), params=[
             _param("q", "query", _text(most=200),
-                   "Every word must match; case and accents ignored. Empty: everything.",
+                   "Every word must match (its French stem, or the start of a word) in "
+                   "a product's name, English name, description, aisle or shop's kind; "
+                   "case, accents and ligatures ignored. Empty: everything.",
                    **EMPTY_IS_ABSENT),
             _param("shop", "query", _text(most=64), "A shop's slug.", **EMPTY_IS_ABSENT),
             _param("category", "query", _text(most=60), "A category, as products carry it.",

@@ -7,7 +7,7 @@ from app.api import bp
 from app.api.inputs import ID, date_arg, json_object, page_arg, text_arg
 from app.api.serializers import (checkout_json, order_json, product_json, shop_detail_json,
                                  shop_json, slot_json)
-from app.catalog.search import search_products
+from app.catalog.search import nearby_words, search_products
 from app.errors import Invalid
 from app.orders import services as orders
 from app.orders.holds import PendingLimits
@@ -43,10 +43,13 @@ def slots(slug):
 
 @bp.get("/products")
 def products():
-    page = search_products(q=text_arg("q"), shop_slug=text_arg("shop", most=64) or None,
+    q = text_arg("q")
+    page = search_products(q=q, shop_slug=text_arg("shop", most=64) or None,
                            category=text_arg("category", most=60) or None,
-                           page=page_arg("page"))
-    return jsonify(items=[product_json(p) for p in page.items], next_page=page.next_page)
+                           page=page_arg("page"), count=True)
+    return jsonify(items=[product_json(p) for p in page.items], next_page=page.next_page,
+                   total=page.total, total_capped=page.more, corrected=page.corrected,
+                   suggestions=nearby_words(q) if q and not page.items else [])
 
 
 @bp.post("/checkouts")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from app.catalog import fulltext
 from app.catalog.models import DEFAULT_MAX_PER_ORDER, MAX_PER_ORDER_LIMIT, Product
 from app.catalog.search import search_text_for
 from app.catalog.services import MAX_PRICE_CENTS, MAX_STOCK
@@ -33,7 +34,7 @@ MAX_CELL = 10_000  # csv's own limit is 131,072 (beyond, its error names no line
 PRICE = re.compile(r"[0-9]{1,6}(?:[.,][0-9]{1,2})?")
 DIGITS = re.compile(r"[0-9]{1,9}")
 COLUMNS = ("name", "price", "price_cents", "stock", "sku", "ean", "description", "active",
-           "category")
+           "category", "name_en")
 PRODUCT_FIELDS = ("name", "price_cents", "stock", "sku", "ean", "description", "category",
                   "active", "max_per_order")
 MAX_SHEET_ROWS = 3 * MAX_ROWS  # rows read from a sheet, blank ones included
@@ -271,6 +272,8 @@ def _product_row(header: list[str], cells: list[str], where: str) -> dict:
             "description": _cell(row, "description", where, MAX_DESCRIPTION,
                                  hidden=HIDDEN_IN_DESCRIPTION),
             "category": _cell(row, "category", where, MAX_CATEGORY),
+            # Its English name (optional): English words find it; no column, none changed.
+            "name_en": _cell(row, "name_en", where, MAX_NAME) or None,
             "active": active in YES}
 
 
@@ -336,6 +339,7 @@ def _changed(product: Product, row: dict, with_category: bool) -> bool:
                                  row["on_hand"], row["active"])
             or (row["sku"] is not None and product.sku != row["sku"])
             or (row["ean"] is not None and product.ean != row["ean"])
+            or (row.get("name_en") is not None and product.name_en != row["name_en"])
             or (with_category and product.category != row["category"]))
 
 
@@ -429,8 +433,15 @@ def apply_plan(shop: Shop, plan: ImportPlan) -> ImportReport:
                 "category": line.row["category"] if plan.with_category else "",
                 "search_text": search_text_for(line.row["name"], line.row["description"])}
                for line in plan.lines if line.fate == CREATE]
+        found = set()
+        for row in new:  # Core inserts pass no ORM event: the search columns are ours
+            row["search_stems"], words = fulltext.index_terms(
+                name=row["name"], name_en=row.get("name_en"), description=row["description"],
+                category=row["category"], kind=shop.kind)
+            found |= words
         if new:  # one executemany: a 5,000-line catalogue is one statement, not 5,000 objects
             db.session.execute(sa.insert(Product.__table__), new)
+            fulltext.remember_words(db.session.connection(), found)
         report.created = len(new)
         for line in plan.lines:
             if line.fate == CREATE:
@@ -458,6 +469,8 @@ def _update(product: Product, line: PlannedLine, with_category: bool) -> None:
         product.sku = row["sku"]
     if row["ean"] is not None:
         product.ean = row["ean"]
+    if row.get("name_en") is not None:
+        product.name_en = row["name_en"]
     if with_category:  # a file without the column keeps the aisles
         product.category = row["category"]
     product.search_text = search_text_for(product.name, product.description)
@@ -466,8 +479,8 @@ def _update(product: Product, line: PlannedLine, with_category: bool) -> None:
 def import_products(shop: Shop, data: str | bytes, *, withdraw_missing: bool = False,
                     encodings: tuple[str, ...] = UTF8) -> ImportReport:
     """Columns: name, price (euros, "2,40") or price_cents, stock, [sku], [ean],
-    [description], [active], [category]. A row with an existing sku (or EAN, or without
-    either, the same name) updates it. `stock` is the shop's count of the units in the shop,
+    [description], [active], [category], [name_en] (its English name). A row with an
+    existing sku (or EAN, or without either, the same name) updates it. `stock` is the shop's count of the units in the shop,
     bags set aside for orders included: it becomes the product's on_hand, never less than
     what open orders hold. The first error refuses the file, nothing written."""
     return apply_plan(shop, plan_import(shop, data, withdraw_missing=withdraw_missing,

@@ -2,8 +2,10 @@ from datetime import datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from sqlalchemy import event
 from sqlalchemy.ext.hybrid import hybrid_property
 
+from app.catalog import fulltext
 from app.database import UTCDateTime, utcnow
 from app.extensions import db
 from app.photos.models import Photo
@@ -36,6 +38,13 @@ class Product(db.Model):
     name: so.Mapped[str] = so.mapped_column(sa.String(200))
     # Lower-case, accent-free copy of name (+ description) for search on any database.
     search_text: so.Mapped[str] = so.mapped_column(sa.String(600), default="", index=True)
+    # The French stems of everything a shopper may search it by (name, English name,
+    # description, aisle, shop's kind): the full-text index's column, kept by the events
+    # below (app/catalog/fulltext.py).
+    search_stems: so.Mapped[str] = so.mapped_column(sa.String(fulltext.MAX_STEMS), default="",
+                                                    server_default="")
+    # Its name in English, if the shop gives one: found by English words.
+    name_en: so.Mapped[str | None] = so.mapped_column(sa.String(200))
     description: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     sku: so.Mapped[str | None] = so.mapped_column(sa.String(64))
     # EAN-13, checksum checked (catalog/importer.py): the barcode a till's file knows it by.
@@ -108,3 +117,71 @@ def order_limit(product: Product) -> int:
     """The most of `product` one basket may hold now: its max_per_order, or what is left
     if less (the shop page's quantity stepper stops there too)."""
     return max(0, min(product.max_per_order, product.stock))
+
+
+class SearchWord(db.Model):
+    """A word of the catalogue's names, aisles and shops' kinds (folded): what a typo is
+    corrected to. Only added to (a word a product lost costs a suggestion that finds
+    nothing, never a wrong result)."""
+    __tablename__ = "search_words"
+
+    word: so.Mapped[str] = so.mapped_column(sa.String(fulltext.MAX_WORD), primary_key=True)
+
+
+SEARCHED = ("name", "name_en", "description", "category", "shop_id")
+
+
+def _shop_kind(connection, shop_id) -> str:
+    return connection.scalar(sa.select(Shop.kind).where(Shop.id == shop_id)) or ""
+
+
+def _index(connection, product: Product) -> None:
+    product.search_stems, found = fulltext.index_terms(
+        name=product.name or "", name_en=product.name_en, description=product.description or "",
+        category=product.category or "", kind=_shop_kind(connection, product.shop_id))
+    fulltext.remember_words(connection, found)
+
+
+@event.listens_for(Product, "before_insert")
+def _index_new_product(_mapper, connection, product: Product) -> None:
+    _index(connection, product)
+
+
+@event.listens_for(Product, "before_update")
+def _reindex_product(_mapper, connection, product: Product) -> None:
+    state = sa.inspect(product)
+    if any(state.attrs[key].history.has_changes() for key in SEARCHED):
+        _index(connection, product)
+
+
+@event.listens_for(Shop, "after_update")
+def _reindex_shop(_mapper, connection, shop: Shop) -> None:
+    """A shop that says what it is is found by it: its products' stems follow its kind."""
+    if not sa.inspect(shop).attrs.kind.history.has_changes():
+        return
+    reindex_products(connection, Product.__table__, shop_id=shop.id)
+
+
+def reindex_products(connection, products: sa.Table, shop_id: int | None = None) -> int:
+    """Recomputes search_stems (and the vocabulary) of a shop's products, or of every
+    product, as Core statements: inside a flush, and for the migration's backfill (which
+    passes its own table of the columns named here)."""
+    shops = sa.table("shops", sa.column("id"), sa.column("kind"))
+    kinds = dict(connection.execute(sa.select(shops.c.id, shops.c.kind)).all())
+    selected = sa.select(products.c.id, products.c.shop_id, products.c.name,
+                         products.c.name_en, products.c.category, products.c.description)
+    if shop_id is not None:
+        selected = selected.where(products.c.shop_id == shop_id)
+    rows, found = [], set()
+    for row in connection.execute(selected).mappings():
+        fields = dict(name=row["name"] or "", name_en=row["name_en"],
+                      category=row["category"] or "", kind=kinds.get(row["shop_id"], ""))
+        fields["description"] = row["description"] or ""
+        stems, words = fulltext.index_terms(**fields)
+        rows.append({"pid": row["id"], "stems": stems})
+        found |= words
+    if rows:
+        connection.execute(products.update().where(products.c.id == sa.bindparam("pid"))
+                           .values(search_stems=sa.bindparam("stems")), rows)
+    fulltext.remember_words(connection, found)
+    return len(rows)

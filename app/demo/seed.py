@@ -1,4 +1,5 @@
 """The demo town: five shops open Monday to Saturday 09:00-19:00, 20+ products each."""
+import re
 from datetime import time, timedelta
 
 import sqlalchemy as sa
@@ -59,7 +60,8 @@ SHOPS = [
       ("Champignons de Paris (500 g)", 320), ("Bananes (1 kg)", 250),
       ("Oranges à jus (2 kg)", 490), ("Citrons (4)", 200), ("Ail violet (3 têtes)", 290),
       ("Clémentines (1 kg)", 380), ("Kiwis (6)", 290), ("Potimarron", 350),
-      ("Épinards (500 g)", 320), ("Fraises (250 g)", 450), ("Myrtilles (125 g)", 390)]),
+      ("Épinards (500 g)", 320), ("Fraises (250 g)", 450), ("Myrtilles (125 g)", 390),
+      ("Miel de montagne du Velay (250 g)", 690)]),
     ("cave-saint-michel", "Cave Saint-Michel", "8 rue Saint-Gilles", "04 71 09 33 44",
      [("Verveine du Velay (70 cl)", 3290), ("Côtes-du-Rhône rouge", 890),
       ("Saint-Joseph rouge", 1890), ("Châteauneuf-du-Pape", 3490), ("Champagne brut", 2990),
@@ -88,7 +90,8 @@ CATEGORIES = {
                                                        "andouillette", "caillette"))],
     "primeur-des-halles": ["Légumes", ("Fruits", ("pommes golden", "poires", "bananes",
                                                    "oranges", "citrons", "clémentines",
-                                                   "kiwis", "fraises", "myrtilles"))],
+                                                   "kiwis", "fraises", "myrtilles")),
+                           ("Miels", ("miel",))],
     "cave-saint-michel": ["Vins", ("Bières et cidres", ("bière", "cidre")),
                           ("Sans alcool", ("jus", "limonade", "sirop", "eau")),
                           ("Spiritueux", ("verveine", "pastis", "whisky", "liqueur"))],
@@ -97,10 +100,56 @@ PROMOTION_EVERY = 7      # one product in seven is on promotion, so the demo sho
 PROMOTION_PERCENT = 20
 
 
+# What each shop is (app.shops.services.SHOP_KINDS): "boulangerie" finds the bakery's loaves.
+KINDS = {"boulangerie-martin": "boulangerie", "fromagerie-du-plot": "fromagerie",
+         "boucherie-vidal": "boucherie", "primeur-des-halles": "primeur",
+         "cave-saint-michel": "caviste"}
+# Some products' English names: English pages find them by English words.
+NAMES_EN = {
+    "Baguette tradition": "Traditional baguette", "Pain de campagne": "Country bread",
+    "Croissant au beurre": "Butter croissant", "Pain complet": "Wholemeal bread",
+    "Pain de seigle": "Rye bread", "Pain aux noix": "Walnut bread",
+    "Pain d'épices": "Gingerbread", "Tarte aux myrtilles": "Blueberry tart",
+    "Tomme de vache (250 g)": "Cow's milk tomme cheese (250 g)",
+    "Fromage blanc (500 g)": "Fresh white cheese (500 g)",
+    "Œufs fermiers (6)": "Free-range eggs (6)", "Beurre demi-sel (250 g)": "Salted butter (250 g)",
+    "Côte de bœuf (1 kg)": "Rib of beef (1 kg)", "Poulet fermier (1,6 kg)": "Free-range chicken (1.6 kg)",
+    "Jambon blanc (4 tranches)": "Cooked ham (4 slices)",
+    "Miel de montagne du Velay (250 g)": "Velay mountain honey (250 g)",
+    "Pommes Golden (1 kg)": "Golden apples (1 kg)", "Carottes (1 kg)": "Carrots (1 kg)",
+    "Jus de pomme artisanal (1 L)": "Craft apple juice (1 L)",
+    "Bière blonde du Velay": "Velay blonde beer", "Cidre fermier": "Farmhouse cider",
+}
+
+
 def _category(slug: str, product_name: str) -> str:
+    """A shelf whose word starts a word of the name: "eau" files "Eau pétillante" under
+    "Sans alcool", not "Beaujolais" or "Châteauneuf" (which hold "eau" inside a word)."""
     default, *shelves = CATEGORIES[slug]
     lowered = product_name.lower()
-    return next((name for name, words in shelves if any(w in lowered for w in words)), default)
+    return next((name for name, words in shelves
+                 if any(re.search(rf"(?<!\w){re.escape(w)}", lowered) for w in words)),
+                default)
+
+
+def _refile(shop: Shop, products) -> None:
+    """A town seeded before: the shop's kind, its shelves and English names as they are now
+    (two wines were once filed under "Sans alcool"); products added to the list since."""
+    with unit_of_work():
+        shop.kind = shop.kind or KINDS[shop.slug]
+        existing = {p.name: p for p in db.session.scalars(
+            sa.select(Product).where(Product.shop_id == shop.id))}
+        for j, (product_name, price) in enumerate(products):
+            product = existing.get(product_name)
+            if product is None:
+                db.session.add(Product(shop_id=shop.id, name=product_name, price_cents=price,
+                                       on_hand=12, sku=f"{shop.slug[:4].upper()}-{j + 1:03d}",
+                                       category=_category(shop.slug, product_name),
+                                       name_en=NAMES_EN.get(product_name),
+                                       search_text=search_text_for(product_name)))
+                continue
+            product.category = _category(shop.slug, product_name)
+            product.name_en = product.name_en or NAMES_EN.get(product_name)
 
 
 def seed_demo() -> list[tuple[str, str, str]]:
@@ -112,6 +161,7 @@ def seed_demo() -> list[tuple[str, str, str]]:
             shop = create_shop(slug=slug, name=name, address=f"{address}, 43000 Le Puy-en-Velay",
                                phone=phone, slot_minutes=15, seats_per_slot=4, prep_minutes=60)
             with unit_of_work():
+                shop.kind = KINDS[slug]
                 for j, (product_name, price) in enumerate(products):
                     on_promotion = j % PROMOTION_EVERY == index % PROMOTION_EVERY
                     db.session.add(Product(
@@ -122,7 +172,10 @@ def seed_demo() -> list[tuple[str, str, str]]:
                         if on_promotion else None,
                         promo_starts_at=now if on_promotion else None,
                         promo_ends_at=now + timedelta(days=7) if on_promotion else None,
+                        name_en=NAMES_EN.get(product_name),
                         search_text=search_text_for(product_name)))
+        else:
+            _refile(shop, products)
         _ensure_pictures(shop)
         if not shop.kind:  # what search engines are told the shop is (a Bakery…)
             with unit_of_work():

@@ -1,8 +1,9 @@
 """The shopper's browsing pages: the town's shops, a shop's page, the town-wide search."""
 from flask import abort, render_template, request
+from flask_babel import get_locale
 
 from app import clock
-from app.catalog.search import categories, search_products
+from app.catalog.search import aisle_label, categories, nearby_words, search_products
 from app.errors import NotFound
 from app.pickup.services import next_bookable_slots
 from app.shops.services import get_shop, list_shops
@@ -26,10 +27,15 @@ def search():
     shop_slug = (form.shop.data or None) if valid else None
     category = (form.category.data or None) if valid else None
     searched = bool(q.strip() or shop_slug or category)
-    results = (search_products(q=q, shop_slug=shop_slug, category=category, page=_page())
-               if searched else None)
+    results = (search_products(q=q, shop_slug=shop_slug, category=category, page=_page(),
+                               count=True) if searched else None)
+    aisles = categories()
+    # Nothing found: a way forward, the catalogue's words near those typed and the aisles.
+    nearby = nearby_words(q) if results is not None and not results.items and q else []
+    english = get_locale().language == "en"
     return render_template("web/search.html", search=form, q=q, results=results,
-                           page=_page(), shops=list_shops(), categories=categories())
+                           page=_page(), shops=list_shops(), categories=aisles, nearby=nearby,
+                           aisles=[(c, aisle_label(c, english)) for c in aisles])
 
 
 @bp.get("/boutiques/<slug>")

@@ -30,8 +30,10 @@ def test_shop_and_category_filters_combine_with_the_words(client):
     make_product(town.deli, "Pain de viande", 900).category = "Traiteur"
     db.session.commit()
 
-    assert names(client, q="pain") == ["Pain de seigle", "Pain de viande"]
-    assert names(client, q="pain", shop="boulangerie") == ["Pain de seigle"]
+    # The aisle "Pains" is searched too, after the names.
+    assert names(client, q="pain") == ["Pain de seigle", "Pain de viande", "Baguette tradition"]
+    assert names(client, q="pain", shop="boulangerie") == ["Pain de seigle",
+                                                           "Baguette tradition"]
     assert names(client, q="pain", category="Traiteur") == ["Pain de viande"]
     assert names(client, shop="boulangerie", category="Pains") == ["Baguette tradition",
                                                                    "Pain de seigle"]
