@@ -16,6 +16,7 @@ def test_the_hold_counts_down_and_is_announced_at_five_minutes(live_server, phon
     for slug in ("boulangerie-martin", "boucherie-vidal"):
         phone.goto(f"{live_server}/boutiques/{slug}")
         phone.get_by_test_id("add-to-cart").first.click()
+        phone.get_by_test_id("add-status").wait_for()  # added in the background
     phone.goto(live_server + "/commande")
     assert phone.get_by_test_id("common-window").is_visible()
     phone.get_by_test_id("customer-name").fill("Claire Dupont")

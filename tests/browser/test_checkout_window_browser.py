@@ -16,6 +16,7 @@ def test_the_common_window_button_sets_both_slots_without_a_reload(live_server, 
     for slug in ("boulangerie-martin", "boucherie-vidal"):
         phone.goto(f"{live_server}/boutiques/{slug}")
         phone.get_by_test_id("add-to-cart").first.click()
+        phone.get_by_test_id("add-status").wait_for()  # added in the background
     phone.goto(live_server + "/commande")
     phone.get_by_test_id("customer-name").fill("Claire Dupont")
     bakery_slots = phone.get_by_test_id("slots-boulangerie-martin").get_by_test_id("slot-radio")

@@ -62,6 +62,7 @@ def test_the_main_pages_run_under_the_csp_without_a_violation(app, live_server, 
     phone.get_by_test_id("add-to-cart").first.click()
     visit("/boutiques/boulangerie-martin")
     phone.get_by_test_id("add-to-cart").first.click()
+    phone.get_by_test_id("add-status").wait_for()  # added in the background
     visit("/panier")
     visit("/commande")
     if phone.get_by_test_id("use-window").is_visible():

@@ -32,6 +32,7 @@ def test_a_shopper_chooses_home_delivery_on_a_phone(app, live_server, chromium, 
         phone.goto(live_server + "/boutiques/boulangerie")
         phone.get_by_test_id("add-quantity").first.fill("6")
         phone.get_by_test_id("add-to-cart").first.click()
+        phone.get_by_test_id("add-status").wait_for()  # added in the background
         phone.goto(live_server + "/panier")
         phone.get_by_test_id("delivery-link").click()
         problems += _axe(phone, "delivery step, empty")

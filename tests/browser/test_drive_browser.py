@@ -37,6 +37,7 @@ def test_shopper_orders_across_two_shops_and_merchants_hand_over(live_server, ph
     phone.goto(live_server + "/boutiques/boulangerie-martin")
     _testid(phone, "add-quantity").first.fill("2")
     _testid(phone, "add-to-cart").first.click()
+    _testid(phone, "add-status").wait_for()  # added in the background
     _testid(phone, "nav-cart").click()
     assert _testid(phone, "cart-shop").count() == 2
     assert _testid(phone, "cart-total").inner_text() == "6,50\u00a0€"

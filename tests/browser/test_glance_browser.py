@@ -59,6 +59,7 @@ def test_refused_checkout_summary_then_a_slot_from_the_day_strip(live_server, ph
     _in_language(phone, live_server, lang)
     phone.goto(live_server + "/boutiques/boucherie-vidal")
     phone.get_by_test_id("add-to-cart").first.click()
+    phone.get_by_test_id("add-status").wait_for()  # added in the background
     phone.goto(live_server + "/commande")
 
     # When the form is sent with a wrong phone and no name

@@ -65,6 +65,7 @@ def test_search_basket_across_two_shops_slots_pay_track_cancel(live_server, phon
     phone.goto(live_server + "/boutiques/boulangerie-martin")
     _testid(phone, "add-quantity").first.fill("2")
     _testid(phone, "add-to-cart").first.click()
+    _testid(phone, "add-status").wait_for()  # added in the background
 
     # Then one basket holds both shops, with the total in the page's language
     _testid(phone, "nav-cart").click()

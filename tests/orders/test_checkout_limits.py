@@ -10,7 +10,8 @@ import pytest
 import sqlalchemy as sa
 from flask import g
 
-from app.catalog.models import DEFAULT_MAX_PER_ORDER
+from app.catalog.models import DEFAULT_MAX_PER_ORDER, Product
+from app.database import unit_of_work
 from app.extensions import db
 from app.orders.models import Checkout
 from app.orders.services import expire_checkout
@@ -191,12 +192,15 @@ def test_the_checkout_page_says_why_a_fourth_basket_is_refused(app):
 def test_the_checkout_page_names_the_line_over_its_maximum(app):
     town = web.shopper_town()
     browser = app.test_client()
-    web.add_to_cart(browser, town.bread, 25)
+    web.add_to_cart(browser, town.bread, 25)  # the basket takes 20, the most allowed
+    form = web.checkout_form(browser, [town.bakery])
+    with unit_of_work():  # meanwhile the shop lowers its limit
+        db.session.get(Product, town.bread.id).max_per_order = 10
 
-    refused = browser.post("/commande", data=web.checkout_form(browser, [town.bakery]))
+    refused = browser.post("/commande", data=form)
 
     assert refused.status_code == 422
-    assert "20 au plus par commande pour « Baguette tradition »" in \
+    assert "10 au plus par commande pour « Baguette tradition »" in \
         web.text(refused.get_data(as_text=True))
     assert web.checkout_count() == 0 and stock_of(town.bread) == 50
 
