@@ -53,6 +53,12 @@ SAY = {
     NO_SHOW: N_("Cette commande n'a pas été retirée à temps : rien ne vous sera débité "
                 "pour elle."),
 }
+# A basket brought home: the same steps, the last one said as it happens at the door.
+HOME_LABELS = {**SHOPPER_LABELS, COLLECTED: N_("livrée")}
+HOME_SAY = {**SAY,
+            READY: N_("Votre commande est prête : le livreur passe la prendre chez %(shop)s "
+                      "pour vous l'apporter."),
+            COLLECTED: N_("Votre commande vous a été livrée. Merci !")}
 NEXT = {
     CANCELLED: N_("Vous pouvez commander à nouveau chez %(shop)s quand vous voulez."),
     EXPIRED: N_("Pour commander, refaites votre panier chez %(shop)s."),
@@ -98,8 +104,11 @@ def tracking(token):
     order = _tracked(token)
     public_url = current_app.config["PUBLIC_URL"]
     cancellable = _cancellable(order)
-    return render_template("web/tracking.html", order=order, labels=SHOPPER_LABELS,
-                           steps=steps(order), say=SAY[order.status],
+    delivery = delivery_status(order, clock())
+    home = delivery is not None and delivery.request.status != "failed"
+    return render_template("web/tracking.html", order=order,
+                           labels=HOME_LABELS if home else SHOPPER_LABELS,
+                           steps=steps(order), say=(HOME_SAY if home else SAY)[order.status],
                            next_step=NEXT.get(order.status), history=history(order),
                            money=order_payment(order), collected_at=collected_at(order),
                            cancellable=cancellable, cancel_form=CancelOrderForm(),
@@ -111,7 +120,7 @@ def tracking(token):
                            map_url=pickup_pass.map_url(order.shop.address or order.shop.name),
                            poll_seconds=current_app.config["TRACKING_POLL_SECONDS"],
                            version=state_version(order),
-                           delivery=delivery_status(order, clock()),
+                           delivery=delivery,
                            photos=product_photos(line.product_id for line in order.lines))
 
 

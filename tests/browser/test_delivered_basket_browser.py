@@ -127,6 +127,10 @@ def test_a_two_shop_basket_is_delivered_and_the_card_pays_what_came_plus_the_fee
             assert courier.get_by_test_id("stop-done").count() == 3
             screenshot(courier, "delivered-basket-courier-390")
         assert _delivery_state(shopper) == "delivered"
+        assert "Votre commande vous a été livrée." in \
+            shopper.get_by_test_id("state-say").inner_text()
+        assert shopper.locator("[data-testid=order-steps] [aria-current=step]") \
+            .inner_text() == "Livrée"
         problems += _axe(shopper, "tracking, delivered")
         screenshot(shopper, "delivered-basket-tracking-390")
 
