@@ -143,3 +143,18 @@ def delivery_status(order: Order, now: datetime) -> DeliveryStatus | None:
     return DeliveryStatus(request, start, end, narrowed(door.expected_at) if door else None,
                           en_route and before is not None, failed_rule(), reason,
                           reschedule_offers(request, now))
+
+
+def delivery_seen(order: Order) -> str:
+    """What of the delivery the tracking page shows, as a short text that changes with it
+    (its state, a round planned or replanned, the courier's stops done): the open page
+    redraws when it does."""
+    from app.delivery.models import STOP_DONE, Stop
+    request = request_of_checkout(order.checkout_id)
+    if request is None:
+        return ""
+    round_id = db.session.scalar(sa.select(sa.func.max(Stop.round_id))
+                                 .where(Stop.request_id == request.id))
+    done = db.session.scalar(sa.select(sa.func.count()).where(
+        Stop.round_id == round_id, Stop.status == STOP_DONE)) if round_id else 0
+    return f"{request.id}:{request.status}:{round_id}:{done}"

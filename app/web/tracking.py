@@ -10,7 +10,7 @@ from flask import (Response, abort, current_app, flash, jsonify, redirect, rende
 from flask_babel import gettext as _
 
 from app import clock, payments_provider
-from app.delivery.failures import delivery_status
+from app.delivery.failures import delivery_seen, delivery_status
 from app.errors import DomainError, NotFound
 from app.i18n import N_
 from app.notify.conversation import FROM_SHOPPER, SENT_TO_SHOPPER
@@ -139,9 +139,9 @@ def tracking_state(token):
 
 
 def state_version(order) -> str:
-    """Changes whenever what the page shows does (a new event, a moved slot): the page
-    redraws only then, and starts from the version it was drawn with."""
-    seen = f"{order.status}|{len(order.events)}|{iso(order.slot_start)}"
+    """Changes whenever what the page shows does (a new event, a moved slot, the delivery's
+    progress): the page redraws only then, and starts from the version it was drawn with."""
+    seen = f"{order.status}|{len(order.events)}|{iso(order.slot_start)}|{delivery_seen(order)}"
     return hashlib.sha256(seen.encode()).hexdigest()[:16]
 
 

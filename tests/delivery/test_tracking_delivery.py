@@ -32,3 +32,29 @@ def test_tracking_tells_the_window_then_the_time_then_en_route_then_delivered(
     assert f"Livraison mardi 24 novembre entre {hhmm(start)} et {hhmm(end)}." in planned
     assert "Le livreur est en route vers chez vous." in en_route
     assert 'data-state="delivered"' in said(client, basket)
+
+
+def test_the_open_tracking_page_is_told_to_redraw_as_the_delivery_moves(app, clock, payments,
+                                                                       client):
+    """The page polls /etat and redraws when its version changes: planning the round, the
+    courier's stop before the door, the delivery each change it."""
+    basket = delivered_basket(clock, payments)
+    token = basket.orders[0].tracking_token
+
+    def version():
+        return client.get(f"/suivi/{token}/etat").json["version"]
+
+    seen = [version(), version()]
+    round_ = plan(basket, clock)
+    seen.append(version())
+    ready_all(basket, clock, payments)
+    seen.append(version())
+    [stop], [door] = stops_of(round_, "pickup"), stops_of(round_, "delivery")
+    pickup(round_.token, stop.id, clock.now)
+    seen.append(version())
+    deliver(round_.token, door.id, clock.now, code=basket.orders[0].pickup_code,
+            payments=payments)
+    seen.append(version())
+
+    assert seen[0] == seen[1]  # nothing moved: no redraw
+    assert len(set(seen[1:])) == 5  # planned, ready, en route, delivered: each a redraw
