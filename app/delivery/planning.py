@@ -21,9 +21,10 @@ from flask_babel import gettext as _
 from app.database import for_update, unit_of_work
 from app.delivery.geocoding import GeocoderUnavailable
 from app.delivery.messages import tell_planned
-from app.delivery.models import (REQUEST_HELD, REQUEST_PLANNED, ROUND_PLANNED, ROUND_STARTED,
-                                 STOP_DELIVERY, STOP_DONE, STOP_PICKUP, Courier,
-                                 DeliveryPickup, DeliveryRequest, DeliveryWindow, Round, Stop)
+from app.delivery.models import (REQUEST_DELIVERED, REQUEST_FAILED, REQUEST_HELD,
+                                 REQUEST_PLANNED, ROUND_PLANNED, ROUND_STARTED, STOP_DELIVERY,
+                                 STOP_DONE, STOP_PICKUP, Courier, DeliveryEvent, DeliveryPickup,
+                                 DeliveryRequest, DeliveryWindow, Round, Stop)
 from app.delivery.services import (depot, haversine_m, ready_at, town_moment,
                                     window_bounds)
 from app.delivery.transitions import SYSTEM, move_request, move_round, move_stop
@@ -408,6 +409,8 @@ class StopView:
     done: bool
     where: str  # the shop's name, or the address at the door
     request_id: int
+    outcome: str = ""  # at a done door: "code", "photo" or the failure's reason code
+    proof: str | None = None  # the proof photo's file name, when one was taken
 
 
 @dataclass(frozen=True)
@@ -433,9 +436,34 @@ def rounds_of(day: date) -> list[RoundView]:
     labels = dict(db.session.execute(sa.select(DeliveryRequest.id, DeliveryRequest.label)
                                      .where(DeliveryRequest.id.in_(ids))).all())
     shop_names = dict(db.session.execute(sa.select(Shop.id, Shop.name)).all())
+    outcomes = _door_outcomes([s.id for r in rounds for s in r.stops if s.kind != STOP_PICKUP])
+
+    def view(s: Stop) -> StopView:
+        where = shop_names.get(s.shop_id, "") if s.kind == STOP_PICKUP else labels[s.request_id]
+        return StopView(s.position, s.kind, s.expected_at, s.status == STOP_DONE, where,
+                        s.request_id, *outcomes.get(s.id, ("", None)))
+
     return [RoundView(r.id, windows[r.window_id], r.courier.name, r.status, r.distance_m,
-                      [StopView(s.position, s.kind, s.expected_at, s.status == STOP_DONE,
-                                shop_names.get(s.shop_id, "") if s.kind == STOP_PICKUP
-                                else labels[s.request_id], s.request_id) for s in r.stops],
-                      r.token, r.courier.phone)
+                      [view(s) for s in r.stops], r.token, r.courier.phone)
             for r in rounds]
+
+
+def _door_outcomes(stop_ids: list[int]) -> dict[int, tuple[str, str | None]]:
+    """How each door ended, from its delivery event: handed over with the code or a photo
+    (and the photo's name), or failed and why. The manager reads it when a shopper asks."""
+    if not stop_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(DeliveryEvent.stop_id, DeliveryEvent.code, DeliveryEvent.params)
+        .where(DeliveryEvent.stop_id.in_(stop_ids),
+               DeliveryEvent.code.in_((f"request:{REQUEST_DELIVERED}",
+                                       f"request:{REQUEST_FAILED}")))
+        .order_by(DeliveryEvent.id))
+    outcomes = {}
+    for stop_id, code, params in rows:
+        params = params or {}
+        if code == f"request:{REQUEST_FAILED}":
+            outcomes[stop_id] = (params.get("reason") or "other", None)
+        else:
+            outcomes[stop_id] = (params.get("proof") or "code", params.get("photo"))
+    return outcomes

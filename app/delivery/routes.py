@@ -1,10 +1,12 @@
 """The manager's delivery page (/gestion/livraison): zones, windows and couriers. Thin:
 the forms check the shape, the services the rules, each refusal lands on its field."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app import clock
 
+from app.delivery.courier import proof_photo
+from app.delivery.courier_routes import FAIL_LABELS
 from app.delivery.failures import failed_rule, set_failed_rule
 from app.delivery.messages import courier_link
 from app.delivery.rounds_admin import send_round_link
@@ -15,6 +17,7 @@ from app.delivery.services import (all_windows, all_zones, create_window, create
 from app.errors import DomainError
 from app.manager.routes import bp
 from app.merchant.services import parse_day
+from app.photos.routes import FILE_NAME
 from app.timeutil import local_today
 
 
@@ -36,6 +39,7 @@ def _render(status=200, *, day=None, plan_errors=(), **given):
                            couriers=active_couriers(), days=days, day=day,
                            rounds=rounds_of(day), plan_errors=list(plan_errors),
                            failed_rule=failed_rule(), courier_link=courier_link,
+                           fail_labels=FAIL_LABELS,
                            **_forms(**given)), status
 
 
@@ -171,3 +175,14 @@ def set_failure_rule():
         flash(_("Règle enregistrée."), "success")
     return redirect(url_for("manager.delivery"))
 
+
+@bp.get("/livraison/preuves/<name>")
+def delivery_proof(name):
+    """A courier's proof-of-delivery photo, for the town's staff only (never cached by a
+    shared cache, never under the public /photos address)."""
+    data = proof_photo(name) if FILE_NAME.fullmatch(name) else None
+    if data is None:
+        abort(404)
+    return Response(data, mimetype="image/webp",
+                    headers={"Cache-Control": "private, no-store",
+                             "X-Content-Type-Options": "nosniff"})
