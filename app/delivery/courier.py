@@ -24,6 +24,7 @@ from app.delivery.models import (REQUEST_DELIVERED, REQUEST_FAILED, REQUEST_PLAN
 from app.delivery.transitions import move_request, move_round, move_stop, record
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
+from app.i18n import N_
 from app.orders.models import CANCELLED, COLLECTED, ENDED_STATES, READY, Checkout, Order
 from app.orders.transitions import transition
 from app.photos.services import process_photo
@@ -32,7 +33,13 @@ from app.shops.models import Shop
 
 MAX_CODE_ATTEMPTS = 5  # wrong codes per delivery; then only a photo hands it over
 WRONG_CODE = "wrong_code"
-FAIL_REASONS = ("absent", "refused", "address", "access", "damaged", "other")
+# Why a door failed, in the courier's and the manager's words (the SMS have their own).
+FAIL_LABELS = {
+    "absent": N_("Client absent"), "refused": N_("Refusée par le client"),
+    "address": N_("Adresse introuvable"), "access": N_("Accès impossible"),
+    "damaged": N_("Colis endommagé"), "other": N_("Autre raison"),
+}
+FAIL_REASONS = tuple(FAIL_LABELS)
 MAX_NOTE = 300
 
 

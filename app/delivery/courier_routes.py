@@ -12,15 +12,9 @@ from app.delivery import courier
 from app.delivery.failures import request_of_checkout, reschedule
 from app.errors import DomainError, Invalid, NotFound
 from app.i18n import N_
-from app.orders import services as orders
 from app.photos.uploads import takes_upload
 from app.web.routes import bp
-
-FAIL_LABELS = {
-    "absent": N_("Client absent"), "refused": N_("Refusée par le client"),
-    "address": N_("Adresse introuvable"), "access": N_("Accès impossible"),
-    "damaged": N_("Colis endommagé"), "other": N_("Autre raison"),
-}
+from app.web.tracking import tracked_or_404
 
 
 def _card(token):
@@ -33,7 +27,8 @@ def _card(token):
 def _page(token, status=200, errors=None):
     card = _card(token)
     response = render_template("delivery/round.html", card=card, errors=errors or {},
-                               fail_labels=FAIL_LABELS, reasons=courier.FAIL_REASONS)
+                               fail_labels=courier.FAIL_LABELS,
+                               reasons=courier.FAIL_REASONS)
     return response, status, {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 
 
@@ -82,10 +77,7 @@ def courier_fail(token, stop_id):
 @bp.post("/suivi/<token>/livraison")
 def reschedule_delivery(token):
     """The shopper's new window after a failed delivery (when that is the rule)."""
-    try:
-        order = orders.tracked_order(token)
-    except NotFound:
-        abort(404)
+    order = tracked_or_404(token)
     delivery = request_of_checkout(order.checkout_id)
     if delivery is None:
         abort(404)

@@ -5,8 +5,7 @@ from flask_babel import gettext as _
 
 from app import clock
 
-from app.delivery.courier import proof_photo
-from app.delivery.courier_routes import FAIL_LABELS
+from app.delivery.courier import FAIL_LABELS, proof_photo
 from app.delivery.failures import failed_rule, set_failed_rule
 from app.delivery.messages import courier_link
 from app.delivery.rounds_admin import send_round_link

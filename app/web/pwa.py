@@ -4,17 +4,17 @@ static files, nothing else), the offline page; and the tracking page's opt-in to
 import hashlib
 import json
 
-from flask import (Response, abort, current_app, flash, jsonify, redirect, render_template,
+from flask import (Response, current_app, flash, jsonify, redirect, render_template,
                    request, url_for)
 from flask_babel import get_locale, gettext as _
 
 from app import clock
-from app.errors import DomainError, NotFound
+from app.errors import DomainError
 from app.notify.push import subscribe
 from app.notify.web_push import WebPushSender
-from app.orders import services as orders
 from app.orders.models import ENDED_STATES
 from app.templating import page_of_town
+from app.web.tracking import tracked_or_404
 from app.web.basket import wants_json
 from app.web.routes import bp
 
@@ -86,10 +86,7 @@ def push_public_key() -> str | None:
 
 @bp.post("/suivi/<token>/notifications")
 def push_optin(token):
-    try:
-        order = orders.tracked_order(token)
-    except NotFound:
-        abort(404)
+    order = tracked_or_404(token)
     sender = push_sender()
     ok, message = False, _("Les notifications ne sont pas proposées ici.")
     if sender is not None and order.status not in ENDED_STATES:

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from app import clock, payments_provider
 from app.delivery.failures import delivery_seen, delivery_status
+from app.delivery.models import REQUEST_FAILED
 from app.errors import DomainError, NotFound
 from app.i18n import N_
 from app.notify.conversation import FROM_SHOPPER, SENT_TO_SHOPPER
@@ -87,7 +88,9 @@ def collected_at(order):
     return next((e.at for e in reversed(order.events) if e.to_status == COLLECTED), None)
 
 
-def _tracked(token: str):
+def tracked_or_404(token: str):
+    """The order its tracking token names, or the 404 page: for every shopper's page under
+    /suivi/<token>."""
     try:
         return orders.tracked_order(token)
     except NotFound:
@@ -101,11 +104,11 @@ def _cancellable(order) -> bool:
 
 @bp.get("/suivi/<token>")
 def tracking(token):
-    order = _tracked(token)
+    order = tracked_or_404(token)
     public_url = current_app.config["PUBLIC_URL"]
     cancellable = _cancellable(order)
     delivery = delivery_status(order, clock())
-    home = delivery is not None and delivery.request.status != "failed"
+    home = delivery is not None and delivery.request.status != REQUEST_FAILED
     return render_template("web/tracking.html", order=order,
                            labels=HOME_LABELS if home else SHOPPER_LABELS,
                            steps=steps(order), say=(HOME_SAY if home else SAY)[order.status],
@@ -127,7 +130,7 @@ def tracking(token):
 @bp.get("/suivi/<token>/etat")
 def tracking_state(token):
     """What the open page needs to redraw itself; never cached (the state moves)."""
-    order = _tracked(token)
+    order = tracked_or_404(token)
     response = jsonify(status=order.status, label=_(SHOPPER_LABELS[order.status]),
                        cancellable=_cancellable(order), ended=order.status in ENDED_STATES,
                        slot={"start": iso(order.slot_start), "end": iso(order.slot_end),
@@ -147,7 +150,7 @@ def state_version(order) -> str:
 
 @bp.get("/suivi/<token>/retrait.ics")
 def tracking_calendar(token):
-    order = _tracked(token)
+    order = tracked_or_404(token)
     if order.status in ENDED_STATES:
         abort(404)
     tracking_url = url_for(".tracking", token=token, _external=True)
@@ -164,7 +167,7 @@ def cancel_order(token):
     """Cancels only with the confirmation's field (the button inside "Annuler la
     commande"); without it the page asks first. A second tap once cancelled changes
     nothing and says nothing more."""
-    order = _tracked(token)
+    order = tracked_or_404(token)
     if not CancelOrderForm().validate() or order.status == CANCELLED:
         return redirect(url_for(".tracking", token=token))
     if request.form.get("confirm") != "yes" and _cancellable(order):
