@@ -6,11 +6,11 @@ each product a Product whose Offer carries the price a checkout made now would p
 (Product.price_at, the checkout's own rule) and its availability. Values a merchant typed
 go out as JSON strings, printed through `json_ld`, which escapes what could end the
 <script> element."""
-import json
 import re
 from datetime import date, datetime, timedelta
 
 from flask import current_app, url_for
+from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
 from app.photos.routes import photo_url as stored_url
@@ -34,10 +34,10 @@ PHOTO_WIDTH = 640  # the width of a photo named in structured data and share pre
 
 
 def json_ld(data) -> Markup:
-    """A JSON-LD block's text: `<`, `>` and `&` as \\u escapes, so that no name a merchant
-    types (`</script><script>…`) can end the element or start another."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    """A JSON-LD block's text: `<`, `>`, `&` and `'` as \\u escapes (Jinja's own `tojson`
+    escaping), so that no name a merchant types (`</script><script>…`) can end the element
+    or start another; the two line separators JSON allows and scripts do not, escaped too."""
+    text = htmlsafe_json_dumps(data, ensure_ascii=False, separators=(",", ":"))
     return Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
