@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 
 from app import clock, payments_provider
 from app.delivery import courier
-from app.delivery.failures import request_of_checkout, reschedule
+from app.delivery.failures import reschedule
+from app.delivery.services import delivery_for_checkout
 from app.errors import DomainError, Invalid, NotFound
 from app.i18n import N_
 from app.photos.uploads import takes_upload
@@ -78,7 +79,7 @@ def courier_fail(token, stop_id):
 def reschedule_delivery(token):
     """The shopper's new window after a failed delivery (when that is the rule)."""
     order = tracked_or_404(token)
-    delivery = request_of_checkout(order.checkout_id)
+    delivery = delivery_for_checkout(order.checkout_id)
     if delivery is None:
         abort(404)
     try:

@@ -13,8 +13,8 @@ from app.delivery.geocoding import Address
 from app.delivery.models import (FAILED_COLLECT, FAILED_RESCHEDULE, FAILED_RULES,
                                  REQUEST_FAILED, REQUEST_HELD, DeliveryRequest,
                                  DeliverySettings, DeliveryWindow)
-from app.delivery.services import (REFUSED_FULL, WindowOffer, refusal_text, take_drop,
-                                   windows_for)
+from app.delivery.services import (REFUSED_FULL, WindowOffer, delivery_for_checkout,
+                                   refusal_text, take_drop, windows_for)
 from app.delivery.transitions import move_request
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
@@ -22,11 +22,6 @@ from app.orders.models import Order
 from app.shops.models import Shop
 
 SHOPPER = "shopper"
-
-
-def request_of_checkout(checkout_id: int) -> DeliveryRequest | None:
-    return db.session.scalar(sa.select(DeliveryRequest).where(
-        DeliveryRequest.checkout_id == checkout_id))
 
 
 def failed_rule() -> str:
@@ -119,7 +114,7 @@ def delivery_status(order: Order, now: datetime) -> DeliveryStatus | None:
     from app.delivery.models import (REQUEST_PLANNED, STOP_DELIVERY, STOP_DONE, STOP_TODO,
                                      DeliveryEvent, Stop)
     from app.delivery.services import window_bounds
-    request = request_of_checkout(order.checkout_id)
+    request = delivery_for_checkout(order.checkout_id)
     if request is None:
         return None
     window = db.session.get(DeliveryWindow, request.window_id)
@@ -150,7 +145,7 @@ def delivery_seen(order: Order) -> str:
     (its state, a round planned or replanned, the courier's stops done): the open page
     redraws when it does."""
     from app.delivery.models import STOP_DONE, Stop
-    request = request_of_checkout(order.checkout_id)
+    request = delivery_for_checkout(order.checkout_id)
     if request is None:
         return ""
     round_id = db.session.scalar(sa.select(sa.func.max(Stop.round_id))
