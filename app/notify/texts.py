@@ -160,8 +160,8 @@ def when(order: Order) -> str:
 
 def window(order: Order) -> str:
     """'mar. 24/11 17:00-19:00': a delivered order's slot is its delivery window."""
-    start, end, catalogue = local(order.slot_start), local(order.slot_end), _catalogue(order)
-    return f"{catalogue.days[start.weekday()]} {start:%d/%m} {start:%H:%M}-{end:%H:%M}"
+    day = short_day(order.customer.language, order.slot_start)
+    return f"{day} {local(order.slot_start):%H:%M}-{local(order.slot_end):%H:%M}"
 
 
 def tracking_url(order: Order) -> str:
