@@ -3,6 +3,7 @@ import logging
 from datetime import datetime
 
 from flask import Flask, current_app
+from flask_login import current_user
 
 from app import assets, i18n, security
 from app.database import configure_sqlite, utcnow
@@ -26,7 +27,12 @@ def create_app(config: type | dict | None = None) -> Flask:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
-    login_manager.init_app(app)
+    # Templates get Flask-Login's lazy proxy, not the user loaded for every render: loading
+    # it marks an anonymous session "not fresh" and so rewrites its cookie, and a response
+    # that needs no user (the service worker, the offline page) then raced the sign-in's
+    # cookie and signed the merchant out again.
+    login_manager.init_app(app, add_context_processor=False)
+    app.context_processor(lambda: {"current_user": current_user})
     csrf.init_app(app)
     limiter.init_app(app)
     i18n.init_app(app, babel)

@@ -8,7 +8,11 @@ var PRECACHED = {{ precached | tojson }};
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(CACHE).then(function (cache) {
-    return cache.addAll(PRECACHED);
+    // Fetched without the visitor's cookies: nothing personal to keep, and no response of
+    // an anonymous session landing after a sign-in made at the same moment.
+    return cache.addAll(PRECACHED.map(function (url) {
+      return new Request(url, {credentials: "omit"});
+    }));
   }).then(function () { return self.skipWaiting(); }));
 });
 

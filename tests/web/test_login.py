@@ -112,3 +112,26 @@ def test_signed_in_staff_opening_sign_in_goes_to_their_pages(app, client):
     log_in(client, "manager@example.fr")
 
     assert client.get("/connexion").headers["Location"] == "/gestion"
+
+
+def test_a_background_request_from_before_sign_in_does_not_sign_the_merchant_out(app, client):
+    # Given a merchant on the sign-in page: the browser holds an anonymous session cookie,
+    # and the page's service worker fetches its script and the offline page with it
+    make_merchant(make_shop(name="Boulangerie Martin"), email="martin@example.fr")
+    client.get("/connexion")
+    before_sign_in = client.get_cookie("session").value
+
+    # When the merchant signs in while those requests are still on their way, and their
+    # responses arrive after the sign-in's (the browser keeps whichever cookie came last)
+    log_in(client, "martin@example.fr")
+    for url in ("/sw.js", "/hors-ligne", "/manifest.webmanifest"):
+        background = app.test_client()
+        background.set_cookie("session", before_sign_in)
+        response = background.get(url)
+        assert response.status_code == 200, url
+        for header in response.headers.getlist("Set-Cookie"):
+            name, _eq, value = header.partition(";")[0].partition("=")
+            client.set_cookie(name, value)
+
+    # Then the merchant is still signed in
+    assert "Boulangerie Martin" in page(client, "/marchand")
