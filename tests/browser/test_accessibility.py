@@ -2,6 +2,7 @@
 alone orders, and every control is big enough for a thumb."""
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from tests.browser.conftest import on_each_shopper_page
 
@@ -91,7 +92,7 @@ def test_the_keyboard_alone_adds_to_the_basket_and_reaches_the_checkout(
     # The first Tab lands on the skip link, which takes the focus to the content
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip-link"
-    assert page.get_by_test_id("nav-cart").is_visible()
+    expect(page.get_by_test_id("nav-cart")).to_be_visible()
 
     # When Tab and Enter open the bakery, add its first product, open the basket and go on
     _tab_to(page, f"a[href='/boutiques/{two_shop_town['bakery']}']")

@@ -1,5 +1,7 @@
 """The payment page counts the hold down on a phone (mm:ss), and says it aloud only at
 5 minutes, 1 minute and the end; the checkout's earliest slots are already chosen."""
+from playwright.sync_api import expect
+
 from app.extensions import db
 from tests.browser.conftest import screenshot
 from tests.factories import make_product, make_shop
@@ -18,7 +20,7 @@ def test_the_hold_counts_down_and_is_announced_at_five_minutes(live_server, phon
         phone.get_by_test_id("add-to-cart").first.click()
         phone.get_by_test_id("add-status").wait_for()  # added in the background
     phone.goto(live_server + "/commande")
-    assert phone.get_by_test_id("common-window").is_visible()
+    expect(phone.get_by_test_id("common-window")).to_be_visible()
     phone.get_by_test_id("customer-name").fill("Claire Dupont")
     phone.get_by_test_id("customer-phone").fill("06 12 34 56 78")
     phone.get_by_test_id("customer-phone").press("Enter")  # validates, whatever else is there

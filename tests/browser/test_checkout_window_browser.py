@@ -1,6 +1,8 @@
 """On a phone with JS, "Choisir ces créneaux" is offered once the slots chosen differ from
 the common window's, and ticks the window's slots in place: no reload, the name typed and
 the scroll kept, the choice said to a screen reader."""
+from playwright.sync_api import expect
+
 from app.extensions import db
 from tests.browser.conftest import screenshot
 from tests.factories import make_product, make_shop
@@ -20,9 +22,9 @@ def test_the_common_window_button_sets_both_slots_without_a_reload(live_server, 
     phone.goto(live_server + "/commande")
     phone.get_by_test_id("customer-name").fill("Claire Dupont")
     bakery_slots = phone.get_by_test_id("slots-boulangerie-martin").get_by_test_id("slot-radio")
-    assert not phone.get_by_test_id("use-window").is_visible()  # already one trip
+    expect(phone.get_by_test_id("use-window")).to_be_hidden()  # already one trip
     bakery_slots.nth(3).check()
-    assert phone.get_by_test_id("use-window").is_visible()  # now it changes something
+    expect(phone.get_by_test_id("use-window")).to_be_visible()  # now it changes something
     phone.evaluate("window.stillHere = true")
 
     # When the shopper taps "Choisir ces créneaux"
@@ -36,6 +38,6 @@ def test_the_common_window_button_sets_both_slots_without_a_reload(live_server, 
     assert phone.evaluate("window.stillHere") is True
     assert phone.get_by_test_id("customer-name").input_value() == "Claire Dupont"
     assert phone.get_by_test_id("window-chosen").inner_text() == "Créneaux choisis."
-    assert not phone.get_by_test_id("use-window").is_visible()
+    expect(phone.get_by_test_id("use-window")).to_be_hidden()
     assert phone.evaluate("document.activeElement.dataset.testid") == "window-already"
     screenshot(phone, "checkout-common-window")

@@ -4,6 +4,7 @@ tracking poll, SMS counter, print button), the browser reports no CSP violation 
 console error. Issue 12, hole 6."""
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from app.extensions import db
 from app.orders.models import Order
@@ -76,7 +77,7 @@ def test_the_main_pages_run_under_the_csp_without_a_violation(app, live_server, 
     phone.get_by_test_id("customer-phone").fill("06 12 34 56 78")
     phone.get_by_test_id("checkout-submit").click()
     watch.check("payment")
-    assert phone.get_by_test_id("hold-countdown").is_visible()  # its script ran
+    expect(phone.get_by_test_id("hold-countdown")).to_be_visible()  # its script ran
     phone.get_by_test_id("method-test_ok").check()
     phone.get_by_test_id("pay-button").click()
     watch.check("thanks")
@@ -92,7 +93,7 @@ def test_the_main_pages_run_under_the_csp_without_a_violation(app, live_server, 
     db.session.rollback()
     visit(f"/marchand/commandes/{order_id}")
     phone.get_by_test_id("message-text").fill("Bonjour")
-    assert phone.get_by_test_id("message-segments").is_visible()  # its script ran
+    expect(phone.get_by_test_id("message-segments")).to_be_visible()  # its script ran
     visit("/marchand/produits")
     phone.get_by_test_id("logout").click()
     watch.check("signed out")

@@ -7,6 +7,7 @@ fee is the association's. axe-core finds nothing on any page of the way."""
 import re
 
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from app.delivery.models import DeliveryRequest, Round
 from app.delivery.planning import create_courier
@@ -81,7 +82,7 @@ def test_a_two_shop_basket_is_delivered_and_the_card_pays_what_came_plus_the_fee
         shopper.get_by_test_id("checkout-submit").click()
         shopper.get_by_test_id("method-test_ok").check()
         shopper.get_by_test_id("pay-button").click()
-        assert shopper.get_by_test_id("thanks-order").count() == 2
+        expect(shopper.get_by_test_id("thanks-order")).to_have_count(2)
         shopper.get_by_test_id("tracking-link").first.click()
         tracking_url = shopper.url
         assert _delivery_state(shopper) == "held"
@@ -104,7 +105,7 @@ def test_a_two_shop_basket_is_delivered_and_the_card_pays_what_came_plus_the_fee
             manager.goto(live_server + "/gestion/livraison")
             manager.get_by_test_id("plan-date").fill(clock.now.date().isoformat())
             manager.get_by_test_id("plan-submit").click()
-            assert manager.get_by_test_id("stop").count() == 3  # two shops, one door
+            expect(manager.get_by_test_id("stop")).to_have_count(3)  # two shops, one door
             round_link = manager.get_by_test_id("round-link").input_value()
         shopper.goto(tracking_url)
         assert _delivery_state(shopper) == "planned"

@@ -2,6 +2,7 @@
 and pays; each merchant confirms, prepares and hands over; exactly the confirmed amount is
 captured."""
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from app.extensions import db
 from app.orders.models import Order
@@ -39,7 +40,7 @@ def test_shopper_orders_across_two_shops_and_merchants_hand_over(live_server, ph
     _testid(phone, "add-to-cart").first.click()
     _testid(phone, "add-status").wait_for()  # added in the background
     _testid(phone, "nav-cart").click()
-    assert _testid(phone, "cart-shop").count() == 2
+    expect(_testid(phone, "cart-shop")).to_have_count(2)
     assert _testid(phone, "cart-total").inner_text() == "6,50\u00a0€"
     screenshot(phone, "1-cart")
 
@@ -55,7 +56,7 @@ def test_shopper_orders_across_two_shops_and_merchants_hand_over(live_server, ph
     _testid(phone, "pay-button").click()
 
     # Then both orders are placed and tracked
-    assert _testid(phone, "thanks").is_visible()
+    _testid(phone, "thanks").wait_for()  # the click only waits for the navigation to start
     assert _testid(phone, "thanks-order").count() == 2
     screenshot(phone, "3-thanks")
     _testid(phone, "tracking-link").first.click()
@@ -82,7 +83,7 @@ def test_shopper_orders_across_two_shops_and_merchants_hand_over(live_server, ph
         db.session.rollback()  # a SQLite reader left open would block the server's write
         _testid(shop_page, "pickup-code-input").fill(code)
         _testid(shop_page, "collect").click()
-        assert _testid(shop_page, "order-status").get_attribute("data-status") == "collected"
+        expect(_testid(shop_page, "order-status")).to_have_attribute("data-status", "collected")
         screenshot(shop_page, f"5-merchant-{email.split('@')[0]}")
         context.close()
 

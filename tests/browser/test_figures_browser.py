@@ -3,6 +3,7 @@ their own box), the charts and a hostile shop name as text, the short lines amon
 figures added since, axe-core finds nothing."""
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from app.extensions import db
 from app.figures.services import refresh_daily_figures
@@ -47,9 +48,9 @@ def test_figures_fit_a_360_px_phone_without_violations(app, live_server, chromiu
         assert page.get_by_test_id("figure-short-lines").inner_text() == "2"
         short = page.get_by_test_id("short-table")
         assert HOSTILE in short.inner_text() and "50,00" in short.inner_text()
-        assert page.get_by_test_id("shopper-definition").is_visible()
-        assert page.get_by_test_id("shops-chart").is_visible()
-        assert page.get_by_test_id("hours-chart").is_visible()
+        expect(page.get_by_test_id("shopper-definition")).to_be_visible()
+        expect(page.get_by_test_id("shops-chart")).to_be_visible()
+        expect(page.get_by_test_id("hours-chart")).to_be_visible()
         assert HOSTILE in page.get_by_test_id("shops-table").inner_text()
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
         screenshot(page, "figures-360")

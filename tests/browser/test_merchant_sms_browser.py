@@ -85,7 +85,7 @@ def test_the_shop_sees_the_failed_sms_writes_to_the_shopper_and_reads_the_reply(
     # Then the order says the shopper was not told, with their number to call
     entry = phone.locator(f'[data-testid="queue-order"][data-order-id="{order_id}"]')
     notice = entry.get_by_test_id("sms-not-told")
-    assert notice.is_visible()
+    expect(notice).to_be_visible()
     assert "SMS non remis : prévenez le client au 06 12 34 56 78" in notice.inner_text()
     assert "Numéro invalide" in notice.inner_text()
     assert notice.get_by_role("link").get_attribute("href") == f"tel:{CLAIRE}"

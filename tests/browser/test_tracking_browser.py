@@ -24,7 +24,7 @@ def test_the_open_page_shows_the_shops_progress_by_itself(app, live_server, phon
     status = phone.get_by_test_id("order-status")
     expect(status).to_have_attribute("data-status", "placed")
     assert phone.get_by_test_id("pickup-code").inner_text() == order.pickup_code
-    assert phone.get_by_test_id("cancel-order").is_visible()
+    expect(phone.get_by_test_id("cancel-order")).to_be_visible()
     phone.evaluate("window.notReloaded = true")
 
     orders.confirm_lines(order_id, shop_id, [], now=clock.now, provider=payments)
