@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import app_on
 from tests.fake_server import JsonHandler, LocalHttpFake
 
-TIMEOUT_SECONDS = 0.5  # the app's GEOCODER_TIMEOUT_SECONDS in these tests
+TIMEOUT_SECONDS = 2.0  # the app's GEOCODER_TIMEOUT_SECONDS in these tests: room for a loaded CI
 
 ADDRESSES = [  # (label, postcode, city, lat, lon)
     ("12 Rue des Tables 43000 Le Puy-en-Velay", "43000", "Le Puy-en-Velay", 45.04502, 3.88237),
