@@ -1,7 +1,9 @@
 """The merchant listing feed (Google Merchant Center's local inventory and product data
 fields, which the other listing services read too): one row per product on sale, with the
 price a checkout made now would pay, its stock, and how soon it can be collected. Built on
-each request from the catalogue, so it is as current as the shop's page."""
+each request from the catalogue, so it is as current as the shop's page, and streamed as it
+is read (bench/feeds.py: the memory it takes does not grow with the town)."""
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -15,6 +17,7 @@ from app.shops.models import Shop
 from app.timeutil import iso, local_today
 
 BATCH = 500  # products read at a time: a town's feed may hold many thousands
+BLOCK = 64 * 1024  # characters sent at a time: not one write per template fragment
 PICKUP_METHOD = "buy"  # paid online, collected in the shop
 
 
@@ -55,3 +58,16 @@ def sale_dates(product: Product) -> str | None:
     start = iso(product.promo_starts_at) or iso(product.updated_at)
     end = iso(product.promo_ends_at) or "2099-12-31T23:59:59+01:00"
     return f"{start}/{end}"
+
+
+def in_blocks(pieces: Iterable[str]) -> Iterator[str]:
+    """A streamed template's many small pieces, joined into blocks of about BLOCK."""
+    size, block, length = BLOCK, [], 0
+    for piece in pieces:
+        block.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(block)
+            block, length = [], 0
+    if block:
+        yield "".join(block)

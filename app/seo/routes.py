@@ -1,7 +1,8 @@
 """The addresses search engines, listing services and other sites read: robots.txt, the
 sitemaps, the product feeds and the embeddable catalogue; and the template globals the
 shopper's pages use for their head (canonical, hreflang, share previews, JSON-LD)."""
-from flask import Blueprint, Flask, Response, abort, current_app, render_template, url_for
+from flask import (Blueprint, Flask, Response, abort, current_app, render_template,
+                   stream_template, url_for)
 
 from app import clock
 from app.catalog.search import search_products
@@ -70,9 +71,10 @@ def _feed(shop=None):
 
     title = shop.name if shop else current_app.config["TOWN_NAME"]
     link = url_for("web.shop", slug=shop.slug) if shop else url_for("web.home")
-    body = render_template("seo/feed.xml", title=title, link=link, now=now, pickup=pickup,
+    # Streamed: a town's feed may be hundreds of megabytes, which a worker must not hold.
+    body = stream_template("seo/feed.xml", title=title, link=link, now=now, pickup=pickup,
                            products=feeds.feed_products(shop.slug if shop else None))
-    return Response(body, mimetype=XML, headers={"Cache-Control": "no-cache"})
+    return Response(feeds.in_blocks(body), mimetype=XML, headers={"Cache-Control": "no-cache"})
 
 
 @bp.get("/flux.xml")

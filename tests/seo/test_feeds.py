@@ -1,11 +1,13 @@
 """The merchant listing feeds (town and shop): one row per product on sale, each as the
 catalogue has it now (price a checkout pays, promotion, stock, photo, shop as store code,
 how soon it can be collected), following the stock and prices as they move."""
+import xml.etree.ElementTree as ET
 from datetime import date
 
 import app.merchant.catalogue  # noqa: F401  the product card's price helper
 from app.catalog.services import update_product
 from app.shops.services import add_closure
+from tests.factories import make_product, make_shop
 from tests.seo.helpers import NS, xml
 from tests.web.helpers import shopper_town
 
@@ -67,3 +69,24 @@ def test_a_hostile_name_stays_text_in_the_feed(client, clock):
     rows = _rows(client, "/flux.xml")
 
     assert rows[str(town.bread.id)]["title"] == "Pain <b>&</b> \"beurre\""
+
+
+def test_a_big_shops_feed_is_sent_as_it_is_read_and_arrives_whole(client, clock, monkeypatch):
+    # Given a shop whose feed is many times bigger than a block sent at a time
+    monkeypatch.setattr("app.seo.feeds.BLOCK", 4096)
+    monkeypatch.setattr("app.seo.feeds.BATCH", 7)  # and read from the database in batches
+    shop = make_shop("epicerie", "Épicerie du Breuil")
+    for n in range(60):
+        make_product(shop, f"Confiture n° {n}", 450)
+
+    # When a listing service reads it
+    response = client.get("/boutiques/epicerie/flux.xml", buffered=False)
+    blocks = list(response.iter_encoded())
+    response.close()
+
+    # Then it came in several blocks, no bigger than needed, and holds every product once
+    assert response.status_code == 200 and response.is_streamed
+    assert len(blocks) > 3 and all(len(block) < 2 * 4096 for block in blocks)
+    items = ET.fromstring(b"".join(blocks)).findall("channel/item")
+    assert sorted(item.find("g:title", NS).text for item in items) == \
+        sorted(f"Confiture n° {n}" for n in range(60))
