@@ -43,13 +43,15 @@ def shop_pickup(shop: Shop, now: datetime) -> Pickup:
     return Pickup(PICKUP_METHOD, pickup_sla(upcoming[0][0], local_today(now)))
 
 
-def feed_products(shop_slug: str | None = None):
-    """Products on sale (of one shop, or the town's), by id, read in batches."""
+def feed_products(shop_slug: str | None = None) -> Iterator[Product]:
+    """Products on sale (of one shop, or the town's), by id, read in batches. Read when
+    first iterated, not when called: a streamed response iterates after its request has
+    ended, and with it the session the view had (the stream has a session of its own)."""
     query = (on_sale().options(so.contains_eager(Product.shop), so.selectinload(Product.photo))
              .order_by(Product.id).execution_options(yield_per=BATCH))
     if shop_slug:
         query = query.where(Shop.slug == shop_slug)
-    return db.session.scalars(query)
+    yield from db.session.scalars(query)
 
 
 def sale_dates(product: Product) -> str | None:

@@ -3,10 +3,15 @@ catalogue has it now (price a checkout pays, promotion, stock, photo, shop as st
 how soon it can be collected), following the stock and prices as they move."""
 import xml.etree.ElementTree as ET
 from datetime import date
+from urllib.request import urlopen
 
-import app.merchant.catalogue  # noqa: F401  the product card's price helper
+import pytest
+
 from app.catalog.services import update_product
+from app.extensions import db
+from app.merchant import catalogue  # noqa: F401  the product card's price helper
 from app.shops.services import add_closure
+from tests.browser.conftest import serving
 from tests.factories import make_product, make_shop
 from tests.seo.helpers import NS, xml
 from tests.web.helpers import shopper_town
@@ -90,3 +95,23 @@ def test_a_big_shops_feed_is_sent_as_it_is_read_and_arrives_whole(client, clock,
     items = ET.fromstring(b"".join(blocks)).findall("channel/item")
     assert sorted(item.find("g:title", NS).text for item in items) == \
         sorted(f"Confiture n° {n}" for n in range(60))
+
+
+@pytest.mark.real_commits
+def test_the_feed_is_read_to_its_end_from_a_real_server(app, monkeypatch):
+    # Given a shop with more products than a batch read at a time, committed for real
+    monkeypatch.setattr("app.seo.feeds.BATCH", 7)
+    shop = make_shop("epicerie", "Épicerie du Breuil")
+    for n in range(20):
+        make_product(shop, f"Confiture n° {n}", 450)
+    db.session.commit()
+
+    # When a listing service fetches the feed from the server, where each request has its
+    # own app context (and its session ends with it, before the stream is sent)
+    with serving(app) as url, urlopen(f"{url}/boutiques/epicerie/flux.xml") as response:
+        status, body = response.status, response.read()
+
+    # Then it comes whole, every product once
+    assert status == 200
+    titles = [item.find("g:title", NS).text for item in ET.fromstring(body).findall("channel/item")]
+    assert sorted(titles) == sorted(f"Confiture n° {n}" for n in range(20))
