@@ -1,6 +1,7 @@
 """Error pages for the whole site: a friendly page for people, the contract's JSON error
 for /api/ paths (an unknown API URL never reaches the API blueprint's own handlers)."""
 from flask import jsonify, render_template, request
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
 from app.extensions import db
@@ -9,6 +10,20 @@ from app.web.routes import bp
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/")
+
+
+@bp.before_app_request
+def pages_take_forms():
+    """A page's form comes as a form; JSON bodies are the API's (/api/). Flask-WTF would
+    take a JSON body for the form's fields and fail on anything but flat text (a 500 for
+    `"x"`, `[1]` or a nested value), so it is refused before any view or form reads it."""
+    if not request.is_json or request.method in ("GET", "HEAD", "OPTIONS") or _wants_json():
+        return None
+    message = _("Cette page attend son formulaire, pas du JSON : l'API est sous /api/v1.")
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(error={"code": "unsupported_media_type", "field": "body",
+                              "message": message}), 415
+    return render_template("web/errors/not_a_form.html", message=message), 415
 
 
 @bp.app_errorhandler(404)

@@ -14,7 +14,7 @@ from app.orders.models import Checkout, Order
 from tests.factories import (checkout_payload, make_manager, make_merchant, make_product,
                              make_shop, place_order)
 from tests.openapi_check import validating_client
-from tests.web.merchant_helpers import log_in, page, submit
+from tests.web.merchant_helpers import csrf_token, log_in, page, submit
 
 YEAR_ONE = "0001-01-01T00:00:00+00:01"  # UTC is in year 0: outside datetime's range
 OUT_OF_RANGE = [YEAR_ONE, "9999-12-31T23:59:59-23:59", "1999-12-31T23:00:00Z"]
@@ -126,6 +126,28 @@ def test_a_checkout_form_naming_a_line_in_odd_digits_is_no_500(app, client):
     for button in ("remove_line", "reduce_line"):
         for value in ("²", "99999999999999999999"):
             assert client.post("/commande", data={**form, button: value}).status_code < 500
+
+
+
+@pytest.mark.parametrize("body", ["x", [1, 2], 3, {"quantity": {"a": 1}}, {"product_id": [1]}])
+def test_a_json_body_sent_to_a_pages_form_is_refused_and_changes_nothing(app, client, body):
+    # Given a shopper's basket with a pâté, and the page's own CSRF token (no barrier there)
+    from tests.web.helpers import add_to_cart, shopper_town
+    town = shopper_town()
+    add_to_cart(client, town.pate, 1)
+    token = csrf_token(page(client, "/panier"))
+
+    # When a script posts JSON instead of the form, as a page or as a fetch would
+    as_page = client.post("/panier/retirer", json=body, headers={"X-CSRFToken": token})
+    as_fetch = client.post("/connexion", json=body, headers={
+        "X-CSRFToken": token, "Accept": "application/json"})
+
+    # Then it is refused, said in words (with the field), and the basket is as it was
+    assert as_page.status_code == 415
+    assert "Cette page attend son formulaire, pas du JSON" in as_page.get_data(as_text=True)
+    assert as_fetch.status_code == 415
+    assert as_fetch.json["error"]["field"] == "body"
+    assert "Pâté" in page(client, "/panier")
 
 
 # --- Twilio's inbound webhook -------------------------------------------------------------
