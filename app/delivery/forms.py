@@ -3,10 +3,11 @@ bound again; the forms tie the refusal to its field."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TimeField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, Optional
 
 from app.merchant.forms import EurosField
 from app.merchant.settings_forms import MultiCheckboxField
+from app.numbers import NumberRange
 from app.templating import weekday_name
 
 

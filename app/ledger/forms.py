@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.i18n import typed_into
 from app.ledger.refunds import OrderMoney
+from app.numbers import NumberRange
 
 
 def refund_field_name(line_id: int) -> str:

@@ -5,12 +5,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, StringField
-from wtforms.validators import InputRequired, Length, NumberRange
+from wtforms.validators import InputRequired, Length
 
 from app import clock
 from app.accounts.invitations import INVITATION_DAYS, invite_merchant, pending_invitation
 from app.errors import DomainError, NotFound
 from app.manager.routes import bp
+from app.numbers import NumberRange
 from app.shops.models import DEFAULT_COMMISSION_BPS
 from app.shops.onboarding import (missing_labels, onboarding_states, register_shop,
                                   set_published, shop_by_slug, shop_state)

@@ -5,12 +5,13 @@ from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField,
                      TextAreaField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from app.catalog.models import MAX_PER_ORDER_LIMIT
 from app.i18n import typed_into
 from app.notify.conversation import MAX_TEXT
+from app.numbers import NumberRange
 from app.orders.models import Order
 
 

@@ -19,7 +19,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, IntegerField, StringField, TextAreaField
-from wtforms.validators import InputRequired, NumberRange
+from wtforms.validators import InputRequired
 
 from app import clock
 from app.catalog.importer import DETECTED, apply_plan, plan_import
@@ -27,6 +27,7 @@ from app.catalog.services import MAX_STOCK, archive_product, create_product
 from app.errors import DomainError, Invalid
 from app.merchant.forms import EurosField
 from app.merchant.photos import photo_field, uploaded
+from app.numbers import NumberRange
 from app.photos.archive import MATCHED, apply_photos, plan_photos
 from app.photos.routes import photo_storage
 from app.photos.services import process_photo, set_product_photo

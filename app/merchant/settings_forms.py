@@ -4,9 +4,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (DateField, IntegerField, SelectField, SelectMultipleField, StringField,
                      TextAreaField)
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.numbers import NumberRange
 from app.shops.services import (MAX_CLOSURE_REASON, MAX_DESCRIPTION, PICKUP_BOUNDS,
                                 SHOP_KINDS, SLOT_LENGTHS, WEEKDAYS)
 

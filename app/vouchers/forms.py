@@ -7,8 +7,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length
 
+from app.numbers import NumberRange
 from app.vouchers.services import MAX_BATCH
 
 _EUROS = re.compile(r"^(\d{1,7})(?:[.,](\d{1,2}))?$")

@@ -6,10 +6,11 @@ from flask_wtf import FlaskForm
 from wtforms import (BooleanField, HiddenField, IntegerField, RadioField, SearchField,
                      StringField, TelField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional,
-                                Regexp, ValidationError)
+from wtforms.validators import (DataRequired, InputRequired, Length, Optional, Regexp,
+                                ValidationError)
 
 from app.errors import Invalid
+from app.numbers import NumberRange
 from app.orders.requests import MAX_QUANTITY
 from app.phone import normalize_phone
 

@@ -150,6 +150,36 @@ def test_a_json_body_sent_to_a_pages_form_is_refused_and_changes_nothing(app, cl
     assert "Pâté" in page(client, "/panier")
 
 
+
+HUGE = "9" * 400  # a paste gone wrong: past a float's range, where wtforms' check fell over
+
+
+def test_a_400_digit_quantity_is_refused_on_its_field_and_the_basket_is_unchanged(app, client):
+    from tests.web.helpers import add_to_cart, shopper_town
+    town = shopper_town()
+
+    response = add_to_cart(client, town.pate, HUGE)
+
+    assert response.status_code == 302  # back to the shop's page, which says why
+    assert "Une quantité entre 1 et" in page(client, response.headers["Location"])
+    assert "Votre panier est vide." in page(client, "/panier")
+
+
+def test_a_400_digit_setting_is_refused_on_its_field_and_nothing_is_written(app, client):
+    shop = make_shop("boulangerie", "Boulangerie Martin")
+    make_merchant(shop)
+    log_in(client, "boulangerie@example.fr")
+    form = {"csrf_token": csrf_token(page(client, "/marchand/reglages")), "slot_minutes": "30",
+            "seats_per_slot": HUGE, "prep_minutes": "0", "hold_minutes": "15",
+            "reminder_minutes": "60", "no_show_minutes": "1440"}
+
+    refused = client.post("/marchand/reglages/retrait", data=form)
+
+    assert refused.status_code == 422
+    assert 'id="seats_per_slot-error">Entre 1 et 50' in refused.get_data(as_text=True)
+    assert shop.seats_per_slot != int(HUGE)
+
+
 # --- Twilio's inbound webhook -------------------------------------------------------------
 
 TOKEN = "twilio-test-auth-token"
