@@ -55,6 +55,16 @@ def main() -> None:
     print(f"ratio service/sql: {service / sql:.2f}")
 
 
+def bench_databases(chosen: str | None) -> list[str]:
+    """The databases a bench runs on: the one --db names, else SQLite, then PostgreSQL too
+    when COMPTOIR_BENCH_POSTGRES names a server (temporary_database creates its database
+    there)."""
+    bench_pg = os.environ.get("COMPTOIR_BENCH_POSTGRES")
+    if bench_pg:
+        os.environ["COMPTOIR_TEST_POSTGRES"] = bench_pg
+    return [chosen] if chosen else ["sqlite"] + (["postgresql"] if bench_pg else [])
+
+
 class temporary_database:
     def __init__(self, kind: str):
         self.kind = kind

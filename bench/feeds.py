@@ -18,9 +18,7 @@ both down alike), the feed's size, the time ratio feed/bare, and how the feed's 
 memory grows from the quarter town to the whole: a feed built in memory grows with the
 town (about 4x), a streamed one stays flat (about 1x).
 """
-import argparse
 import logging
-import os
 import secrets
 import sys
 import time
@@ -30,8 +28,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from checkout import temporary_database  # noqa: E402  the same throw-away databases
-from search import build  # noqa: E402  the same big town
+from checkout import bench_databases, temporary_database  # noqa: E402  the same throw-away databases
+from search import build, town_arguments  # noqa: E402  the same big town
 
 
 def bare_sql() -> int:
@@ -113,19 +111,8 @@ def db_kind(uri: str) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", choices=("sqlite", "postgresql"))
-    parser.add_argument("--shops", type=int, default=250)
-    parser.add_argument("--products", type=int, default=400, help="per shop")
-    parser.add_argument("--small", action="store_true", help="20 shops x 500 products")
-    args = parser.parse_args()
-    if args.small:
-        args.shops, args.products = 20, 500
-    bench_pg = os.environ.get("COMPTOIR_BENCH_POSTGRES")
-    if bench_pg:  # temporary_database creates its database on this server
-        os.environ["COMPTOIR_TEST_POSTGRES"] = bench_pg
-    kinds = [args.db] if args.db else ["sqlite"] + (["postgresql"] if bench_pg else [])
-    for kind in kinds:
+    args = town_arguments(__doc__, 400)
+    for kind in bench_databases(args.db):
         with temporary_database(kind) as uri:
             run(uri, args.shops, args.products)
 

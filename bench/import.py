@@ -17,7 +17,6 @@ the target is an import under 5 s.
 """
 import argparse
 import logging
-import os
 import secrets
 import sys
 import time
@@ -27,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from checkout import temporary_database  # noqa: E402  the same throw-away databases
+from checkout import bench_databases, temporary_database  # noqa: E402  the same throw-away databases
 
 KINDS = ["Pain", "Baguette", "Brioche", "Tarte", "Pâté", "Terrine", "Saucisson", "Fromage",
          "Tomme", "Confiture", "Miel", "Jus", "Bière", "Vin", "Cidre", "Yaourt"]
@@ -103,11 +102,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=5000)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    bench_pg = os.environ.get("COMPTOIR_BENCH_POSTGRES")
-    if bench_pg:  # temporary_database creates its database on this server
-        os.environ["COMPTOIR_TEST_POSTGRES"] = bench_pg
-    kinds = [args.db] if args.db else ["sqlite"] + (["postgresql"] if bench_pg else [])
-    for kind in kinds:
+    for kind in bench_databases(args.db):
         with temporary_database(kind) as uri:
             best = run(uri, args.rows, args.rounds)
         print(f"database: {kind}, {args.rows:,} rows, best of {args.rounds}")

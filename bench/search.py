@@ -25,7 +25,6 @@ issue 15: API p95 <= 30 ms, page p95 <= 60 ms. --small: 20 x 500 for a quick run
 """
 import argparse
 import logging
-import os
 import random
 import secrets
 import statistics
@@ -36,7 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from checkout import temporary_database  # noqa: E402  the same throw-away databases
+from checkout import bench_databases, temporary_database  # noqa: E402  the same throw-away databases
 
 KINDS = ["Pain", "Baguette", "Brioche", "Tarte", "Pâté", "Terrine", "Saucisson", "Fromage",
          "Tomme", "Confiture", "Miel", "Jus", "Bière", "Vin", "Cidre", "Yaourt", "Biscuit",
@@ -164,21 +163,25 @@ def run(uri: str, shops: int, per_shop: int, rounds: int) -> dict[str, list[floa
     return times
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def town_arguments(doc: str, per_shop: int, **more: dict) -> argparse.Namespace:
+    """A big-town bench's arguments: --db, --shops, --products (per shop), --small (20 x
+    500), and `more` (name -> add_argument's keywords)."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("--db", choices=("sqlite", "postgresql"))
     parser.add_argument("--shops", type=int, default=250)
-    parser.add_argument("--products", type=int, default=2000, help="per shop")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--products", type=int, default=per_shop, help="per shop")
     parser.add_argument("--small", action="store_true", help="20 shops x 500 products")
+    for name, options in more.items():
+        parser.add_argument(f"--{name}", **options)
     args = parser.parse_args()
     if args.small:
         args.shops, args.products = 20, 500
-    bench_pg = os.environ.get("COMPTOIR_BENCH_POSTGRES")
-    if bench_pg:  # temporary_database creates its database on this server
-        os.environ["COMPTOIR_TEST_POSTGRES"] = bench_pg
-    kinds = [args.db] if args.db else ["sqlite"] + (["postgresql"] if bench_pg else [])
-    for kind in kinds:
+    return args
+
+
+def main() -> None:
+    args = town_arguments(__doc__, 2000, rounds={"type": int, "default": 3})
+    for kind in bench_databases(args.db):
         with temporary_database(kind) as uri:
             times = run(uri, args.shops, args.products, args.rounds)
         print(f"database: {kind}, {args.shops} shops x {args.products} products, "
