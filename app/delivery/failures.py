@@ -13,8 +13,8 @@ from app.delivery.geocoding import Address
 from app.delivery.models import (FAILED_COLLECT, FAILED_RESCHEDULE, FAILED_RULES,
                                  REQUEST_FAILED, REQUEST_HELD, DeliveryRequest,
                                  DeliverySettings, DeliveryWindow)
-from app.delivery.services import (REFUSED_FULL, WindowOffer, delivery_for_checkout,
-                                   refusal_text, take_drop, windows_for)
+from app.delivery.services import (REFUSED_FULL, WindowOffer, refusal_text, take_drop,
+                                   windows_for)
 from app.delivery.transitions import move_request
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
@@ -108,13 +108,14 @@ class DeliveryStatus:
     offers: list[WindowOffer]
 
 
-def delivery_status(order: Order, now: datetime) -> DeliveryStatus | None:
-    """The delivery of the order's checkout, if it has one, as the shopper follows it."""
+def delivery_status(request: DeliveryRequest | None,
+                    now: datetime) -> DeliveryStatus | None:
+    """A checkout's delivery (delivery_for_checkout; None for a pickup) as the shopper
+    follows it."""
     from app.delivery.messages import narrowed
     from app.delivery.models import (REQUEST_PLANNED, STOP_DELIVERY, STOP_DONE, STOP_TODO,
                                      DeliveryEvent, Stop)
     from app.delivery.services import window_bounds
-    request = delivery_for_checkout(order.checkout_id)
     if request is None:
         return None
     window = db.session.get(DeliveryWindow, request.window_id)
@@ -140,12 +141,11 @@ def delivery_status(order: Order, now: datetime) -> DeliveryStatus | None:
                           reschedule_offers(request, now))
 
 
-def delivery_seen(order: Order) -> str:
-    """What of the delivery the tracking page shows, as a short text that changes with it
-    (its state, a round planned or replanned, the courier's stops done): the open page
-    redraws when it does."""
+def delivery_seen(request: DeliveryRequest | None) -> str:
+    """What of a checkout's delivery the tracking page shows, as a short text that changes
+    with it (its state, a round planned or replanned, the courier's stops done): the open
+    page redraws when it does."""
     from app.delivery.models import STOP_DONE, Stop
-    request = delivery_for_checkout(order.checkout_id)
     if request is None:
         return ""
     round_id = db.session.scalar(sa.select(sa.func.max(Stop.round_id))

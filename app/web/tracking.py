@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from app import clock, payments_provider
 from app.delivery.failures import delivery_seen, delivery_status
 from app.delivery.models import REQUEST_FAILED
+from app.delivery.services import delivery_for_checkout
 from app.errors import DomainError, NotFound
 from app.i18n import N_
 from app.notify.conversation import FROM_SHOPPER, SENT_TO_SHOPPER
@@ -107,7 +108,8 @@ def tracking(token):
     order = tracked_or_404(token)
     public_url = current_app.config["PUBLIC_URL"]
     cancellable = _cancellable(order)
-    delivery = delivery_status(order, clock())
+    home_delivery = delivery_for_checkout(order.checkout_id)  # read once for the page
+    delivery = delivery_status(home_delivery, clock())
     home = delivery is not None and delivery.request.status != REQUEST_FAILED
     return render_template("web/tracking.html", order=order,
                            labels=HOME_LABELS if home else SHOPPER_LABELS,
@@ -122,7 +124,7 @@ def tracking(token):
                            qr_svg=pickup_pass.qr_svg(order, public_url),
                            map_url=pickup_pass.map_url(order.shop.address or order.shop.name),
                            poll_seconds=current_app.config["TRACKING_POLL_SECONDS"],
-                           version=state_version(order),
+                           version=state_version(order, home_delivery),
                            delivery=delivery,
                            photos=product_photos(line.product_id for line in order.lines))
 
@@ -136,15 +138,18 @@ def tracking_state(token):
                        slot={"start": iso(order.slot_start), "end": iso(order.slot_end),
                              "label": _("Retrait %(when)s",
                                         when=page_when_label(order.slot_start))},
-                       events=history(order), version=state_version(order))
+                       events=history(order), version=state_version(
+                           order, delivery_for_checkout(order.checkout_id)))
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
-def state_version(order) -> str:
+def state_version(order, home_delivery) -> str:
     """Changes whenever what the page shows does (a new event, a moved slot, the delivery's
-    progress): the page redraws only then, and starts from the version it was drawn with."""
-    seen = f"{order.status}|{len(order.events)}|{iso(order.slot_start)}|{delivery_seen(order)}"
+    progress: `home_delivery`, the checkout's): the page redraws only then, and starts from
+    the version it was drawn with."""
+    seen = (f"{order.status}|{len(order.events)}|{iso(order.slot_start)}"
+            f"|{delivery_seen(home_delivery)}")
     return hashlib.sha256(seen.encode()).hexdigest()[:16]
 
 
