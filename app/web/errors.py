@@ -5,10 +5,11 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
 from app.extensions import db
+from app.web.basket import wants_json
 from app.web.routes import bp
 
 
-def _wants_json() -> bool:
+def _api_path() -> bool:
     return request.path.startswith("/api/")
 
 
@@ -17,10 +18,10 @@ def pages_take_forms():
     """A page's form comes as a form; JSON bodies are the API's (/api/). Flask-WTF would
     take a JSON body for the form's fields and fail on anything but flat text (a 500 for
     `"x"`, `[1]` or a nested value), so it is refused before any view or form reads it."""
-    if not request.is_json or request.method in ("GET", "HEAD", "OPTIONS") or _wants_json():
+    if not request.is_json or request.method in ("GET", "HEAD", "OPTIONS") or _api_path():
         return None
     message = _("Cette page attend son formulaire, pas du JSON : l'API est sous /api/v1.")
-    if request.accept_mimetypes.best == "application/json":
+    if wants_json():  # a page's script, as the basket's
         return jsonify(error={"code": "unsupported_media_type", "field": "body",
                               "message": message}), 415
     return render_template("web/errors/not_a_form.html", message=message), 415
@@ -28,7 +29,7 @@ def pages_take_forms():
 
 @bp.app_errorhandler(404)
 def not_found(_error):
-    if _wants_json():
+    if _api_path():
         return jsonify(error={"code": "not_found", "message": "Introuvable."}), 404
     return render_template("web/errors/404.html"), 404
 
@@ -36,7 +37,7 @@ def not_found(_error):
 @bp.app_errorhandler(500)
 def server_error(_error):
     db.session.rollback()  # the page below must not trip over a half-done transaction
-    if _wants_json():
+    if _api_path():
         return jsonify(error={"code": "server_error",
                               "message": "Erreur interne, réessayez plus tard."}), 500
     return render_template("web/errors/500.html"), 500
