@@ -76,13 +76,26 @@ def test_a_hostile_name_stays_text_in_the_feed(client, clock):
     assert rows[str(town.bread.id)]["title"] == "Pain <b>&</b> \"beurre\""
 
 
+def _jam_shop(count: int) -> list[str]:
+    """The shop "epicerie" with `count` products; their names, sorted."""
+    shop = make_shop("epicerie", "Épicerie du Breuil")
+    names = [f"Confiture n° {n}" for n in range(count)]
+    for name in names:
+        make_product(shop, name, 450)
+    return sorted(names)
+
+
+def _titles(feed: bytes) -> list[str]:
+    """The feed's product titles, sorted."""
+    return sorted(item.find("g:title", NS).text
+                  for item in ET.fromstring(feed).findall("channel/item"))
+
+
 def test_a_big_shops_feed_is_sent_as_it_is_read_and_arrives_whole(client, clock, monkeypatch):
     # Given a shop whose feed is many times bigger than a block sent at a time
     monkeypatch.setattr("app.seo.feeds.BLOCK", 4096)
     monkeypatch.setattr("app.seo.feeds.BATCH", 7)  # and read from the database in batches
-    shop = make_shop("epicerie", "Épicerie du Breuil")
-    for n in range(60):
-        make_product(shop, f"Confiture n° {n}", 450)
+    jams = _jam_shop(60)
 
     # When a listing service reads it
     response = client.get("/boutiques/epicerie/flux.xml", buffered=False)
@@ -92,18 +105,14 @@ def test_a_big_shops_feed_is_sent_as_it_is_read_and_arrives_whole(client, clock,
     # Then it came in several blocks, no bigger than needed, and holds every product once
     assert response.status_code == 200 and response.is_streamed
     assert len(blocks) > 3 and all(len(block) < 2 * 4096 for block in blocks)
-    items = ET.fromstring(b"".join(blocks)).findall("channel/item")
-    assert sorted(item.find("g:title", NS).text for item in items) == \
-        sorted(f"Confiture n° {n}" for n in range(60))
+    assert _titles(b"".join(blocks)) == jams
 
 
 @pytest.mark.real_commits
 def test_the_feed_is_read_to_its_end_from_a_real_server(app, monkeypatch):
     # Given a shop with more products than a batch read at a time, committed for real
     monkeypatch.setattr("app.seo.feeds.BATCH", 7)
-    shop = make_shop("epicerie", "Épicerie du Breuil")
-    for n in range(20):
-        make_product(shop, f"Confiture n° {n}", 450)
+    jams = _jam_shop(20)
     db.session.commit()
 
     # When a listing service fetches the feed from the server, where each request has its
@@ -113,5 +122,4 @@ def test_the_feed_is_read_to_its_end_from_a_real_server(app, monkeypatch):
 
     # Then it comes whole, every product once
     assert status == 200
-    titles = [item.find("g:title", NS).text for item in ET.fromstring(body).findall("channel/item")]
-    assert sorted(titles) == sorted(f"Confiture n° {n}" for n in range(20))
+    assert _titles(body) == jams
