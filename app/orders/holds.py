@@ -190,18 +190,18 @@ def hold_basket(request: CheckoutRequest, *, now: datetime, provider_name: str,
                                row.promo_ends_at, now) for row in products.values()}
     order_totals = [sum(prices[line.product_id] * line.quantity
                         for line in order.lines) for order in request.orders]
+    goods_cents = sum(order_totals)
     hold = min(schedules[o.shop].hold_minutes for o in request.orders)
     delivery = None
     if request.delivery is not None:
-        delivery = _delivery_offer(request, delivery_address, schedules, sum(order_totals),
-                                   now)
+        delivery = _delivery_offer(request, delivery_address, schedules, goods_cents, now)
         for order in request.orders:  # ready before the window starts, queued by it
             slots[order.shop] = Slot(delivery.offer.start, delivery.offer.end, 0)
-    fee = delivery.offer.fee_cents if delivery else 0
+    total_cents = goods_cents + (delivery.offer.fee_cents if delivery else 0)
     # A duplicate Idempotency-Key fails here (unique key), before any stock moves.
     checkout_id = _checkout({
         "customer_id": customer_id, "status": CHECKOUT_PENDING,
-        "total_cents": sum(order_totals) + fee,
+        "total_cents": total_cents,
         "hold_expires_at": now + timedelta(minutes=hold), "idempotency_key": idempotency_key,
         "request_hash": request_hash, "payment_provider": provider_name, "client_ip": client_ip,
         "created_at": now,
@@ -240,7 +240,7 @@ def hold_basket(request: CheckoutRequest, *, now: datetime, provider_name: str,
               "to_status": None, "actor": SHOPPER, "code": "hold_started", "at": now}
              for order_id in order_ids], conn)
     # Vouchers last (after seats in the lock order): each covers what the previous left.
-    left = sum(order_totals) + fee
+    left = total_cents
     for i, code in enumerate(request.vouchers):
         if left == 0:
             break
