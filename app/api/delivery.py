@@ -11,10 +11,11 @@ from app.delivery.geocoding import Address
 from app.delivery.services import (WindowOffer, delivery_options, resolve_address,
                                    shops_by_slug, suggest_addresses)
 from app.errors import DomainError, Invalid
+from app.numbers import small_int
 from app.orders.requests import MAX_ADDRESS, MAX_ORDERS
 from app.timeutil import iso
 
-MAX_BASKET_CENTS = 999_999_999  # nine digits: far above any basket, below any overflow
+MAX_BASKET_CENTS = 999_999_999  # small_int's nine digits: far above any basket
 
 
 def address_json(address: Address) -> dict:
@@ -37,11 +38,11 @@ def delivery_addresses():
 
 
 def _basket_cents() -> int:
-    raw = request.args.get("basket_cents", "").strip()
-    if not raw.isascii() or not raw.isdigit() or len(raw) > len(str(MAX_BASKET_CENTS)):
+    cents = small_int(request.args.get("basket_cents", "").strip())  # up to MAX_BASKET_CENTS
+    if cents is None:
         raise Invalid(_("Montant du panier en centimes attendu."), field="basket_cents",
                       code="invalid_amount")
-    return int(raw)
+    return cents
 
 
 def _slugs() -> list[str]:
