@@ -19,9 +19,14 @@ def hhmm(dt) -> str:
     return local(dt).strftime("%H:%M")
 
 
+def town_day(value):
+    """A date as it is; an instant as the town's date of it."""
+    return local(value).date() if hasattr(value, "hour") else value
+
+
 def day_label(value) -> str:
     """'samedi 28 novembre' for a date or a datetime (town time)."""
-    day = local(value).date() if hasattr(value, "hour") else value
+    day = town_day(value)
     return f"{DAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]}"
 
 
@@ -46,7 +51,7 @@ def _euros(cents: int, locale: str) -> str:
 
 
 def page_day_label(value) -> str:
-    day = local(value).date() if hasattr(value, "hour") else value
+    day = town_day(value)
     return format_date(day, "EEEE d MMMM", locale=_locale())
 
 
@@ -102,13 +107,13 @@ def _near_day(day, today) -> str | None:
 def page_day_word(value, today) -> str:
     """'aujourd'hui' / 'demain' (today / tomorrow) when the day is one of those, else the day
     as a date ('jeudi 3 décembre'). `today` is the town's date of the request's clock."""
-    day = local(value).date() if hasattr(value, "hour") else value
+    day = town_day(value)
     return _near_day(day, today) or page_day_label(day)
 
 
 def page_short_day(value) -> str:
     """'3 décembre' / '3 December': the date under a day's name in the checkout's day strip."""
-    day = local(value).date() if hasattr(value, "hour") else value
+    day = town_day(value)
     return format_date(day, "d MMMM", locale=_locale())
 
 
