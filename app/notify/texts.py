@@ -144,7 +144,7 @@ CATALOGUES = {"fr": FRENCH, "en": ENGLISH}
 
 
 def _catalogue(order: Order) -> Catalogue:
-    return CATALOGUES.get(order.customer.language, FRENCH)
+    return catalogue_for(order.customer.language)
 
 
 def _say(order: Order, key: str, **values) -> str:
